@@ -1,0 +1,66 @@
+import { ApiKeyError, failureReason } from './failures';
+
+// usage: crmApiKeyService.fetchKey(cid).then((key) => ...)   // key or null; rejects with ApiKeyError
+//
+// The one place that talks to CiviCRM's APIv4 about keys. Every answer is checked for the shape
+// APIv4 gives, since an answer of any other shape must never be mistaken for "no key" or "saved".
+export class ApiKeyService {
+  static $inject = ['crmApi4'];
+
+  constructor(private readonly crmApi4: CrmApi4) {}
+
+  /** The contact's key, or null when it has none. One Contact.get. */
+  fetchKey(contactId: number): angular.IPromise<string | null> {
+    return this.crmApi4('Contact', 'get', {
+      select: ['api_key'],
+      where: [['id', '=', contactId]],
+    }).then((values) => {
+      const record = firstRecord(values);
+      if (!('api_key' in record)) throw new ApiKeyError('cannotRead');
+      return keyValue(record.api_key);
+    }, rethrow);
+  }
+
+  /** Sets (or, with null, clears) the key. One Contact.update; resolves only when the echo matches. */
+  saveKey(contactId: number, key: string | null): angular.IPromise<void> {
+    return this.crmApi4('Contact', 'update', {
+      where: [['id', '=', contactId]],
+      values: { api_key: key },
+    }).then((values) => {
+      const record = firstRecord(values);
+      if (!('api_key' in record) || keyValue(record.api_key) !== key) throw new ApiKeyError('altered');
+    }, rethrow);
+  }
+
+  /** Whether another contact already holds this key (the column is not unique). One Contact.get. */
+  isKeyInUse(key: string, contactId: number): angular.IPromise<boolean> {
+    return this.crmApi4('Contact', 'get', {
+      select: ['id'],
+      where: [['api_key', '=', key], ['id', '!=', contactId]],
+      limit: 1,
+    }).then((values) => {
+      if (!Array.isArray(values)) throw new ApiKeyError('malformed');
+      return values.length > 0;
+    }, rethrow);
+  }
+}
+
+function rethrow(rejection: unknown): never {
+  throw new ApiKeyError(failureReason(rejection));
+}
+
+function firstRecord(values: unknown): Record<string, unknown> {
+  if (!Array.isArray(values)) throw new ApiKeyError('malformed');
+  // An empty answer for a contact that exists means logged out or not allowed, never "no key".
+  if (values.length === 0) throw new ApiKeyError('noAccess');
+  const record: unknown = values[0];
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) throw new ApiKeyError('malformed');
+  return record as Record<string, unknown>;
+}
+
+/** CiviCRM answers null for a cleared key; '' is treated the same, since it clears the key too. */
+function keyValue(value: unknown): string | null {
+  if (value === null || value === '') return null;
+  if (typeof value !== 'string') throw new ApiKeyError('malformed');
+  return value;
+}

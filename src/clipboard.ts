@@ -1,0 +1,12 @@
+// usage: copyToClipboard(text).then((copied) => ...)   // false: the caller offers the text to copy by hand
+//
+// Browsers refuse the async clipboard API without a secure context, without permission, or after
+// a user gesture has expired; none of those is an error worth more than a manual fallback.
+export function copyToClipboard(text: string): Promise<boolean> {
+  const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
+  if (!clipboard || typeof clipboard.writeText !== 'function') return Promise.resolve(false);
+  return clipboard.writeText(text).then(
+    () => true,
+    () => false,
+  );
+}

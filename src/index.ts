@@ -1,0 +1,11 @@
+// The crmApiKey module: what js/crmApiKey.js registers with AngularJS. Its dependencies are the
+// manifest's (ang/crmApiKey.ang.php), so CiviCRM and this file cannot disagree about them.
+import { apiKeyTabComponent } from './apiKeyTab.component';
+import { ApiKeyService } from './apiKeyService';
+import { confirmFactory } from './confirmDialog';
+
+angular
+  .module('crmApiKey', CRM.angRequires('crmApiKey'))
+  .service('crmApiKeyService', ApiKeyService)
+  .factory('crmApiKeyConfirm', confirmFactory)
+  .component('crmApiKeyTab', apiKeyTabComponent);

@@ -1,0 +1,123 @@
+// A stand-in for CiviCRM's APIv4 as the tab reaches it through crmApi4, answering the way the
+// wire captures in ../shared/civicrm/wire show: what resolves (the `values` array) and what
+// rejects (the parsed JSON body, or undefined when there was no JSON).
+
+export type Permission = 'administer CiviCRM' | 'edit api keys' | 'edit own api keys';
+
+export interface ApiCall {
+  entity: string;
+  action: string;
+  params: Record<string, any>;
+}
+
+/** What the next call answers instead of CiviCRM's normal behaviour. */
+export type Fault =
+  | { kind: 'unreachable' } // network failure or non-JSON body: crmApi4 rejects with undefined
+  | { kind: 'status'; body: Record<string, unknown> }
+  | { kind: 'altered'; storedAs: string } // the update stores and echoes another value
+  | { kind: 'empty' } // HTTP 200, no records (logged out)
+  | { kind: 'hold' }; // stays pending until release() is called
+
+export const GENERIC_403 = {
+  error_code: '1',
+  error_message: 'Sorry an error occurred and your request was not completed. (Error ID: Mgeg-Yt85-EDx8)',
+  status: 403,
+};
+export const GENERIC_500 = {
+  error_code: 0,
+  error_message: 'Sorry an error occurred and your request was not completed. (Error ID: 7h2K-q9Xe-LL3a)',
+  status: 500,
+};
+export const CONTACT_MISSING_500 = { error_code: 0, error_message: 'Expected one Contact but found 0', status: 500 };
+
+export class CiviDouble {
+  readonly calls: ApiCall[] = [];
+  readonly keys = new Map<number, string | null>([
+    [2, 'adminkeyadminkeyadminkeyadminkey'],
+    [3, null],
+    [4, null],
+    [5, null],
+  ]);
+  loggedInContactId = 2;
+  permissions = new Set<Permission>(['administer CiviCRM']);
+  private faults: Fault[] = [];
+  private held: Array<() => void> = [];
+
+  /** Queues faults for the next calls, in order. */
+  failNext(...faults: Fault[]): void {
+    this.faults.push(...faults);
+  }
+
+  /** Lets every held call go on to its normal answer. */
+  release(): void {
+    const held = this.held.splice(0);
+    held.forEach((go) => go());
+  }
+
+  get writes(): ApiCall[] {
+    return this.calls.filter((call) => call.action === 'update');
+  }
+
+  handle(entity: string, action: string, params: Record<string, any> = {}): Promise<any> {
+    // Deep copy: the caller must not be able to change what was recorded as sent.
+    this.calls.push({ entity, action, params: JSON.parse(JSON.stringify(params)) });
+    const fault = this.faults.shift();
+    if (fault?.kind === 'hold') {
+      return new Promise((resolve) => this.held.push(resolve)).then(() => this.answer(entity, action, params, undefined));
+    }
+    return Promise.resolve().then(() => this.answer(entity, action, params, fault));
+  }
+
+  private get canReadKeys(): boolean {
+    return this.permissions.has('administer CiviCRM') || this.permissions.has('edit api keys');
+  }
+
+  private answer(entity: string, action: string, params: Record<string, any>, fault: Fault | undefined): any {
+    if (fault?.kind === 'unreachable') throw undefined;
+    if (fault?.kind === 'status') throw fault.body;
+    if (fault?.kind === 'empty') return withCounts([]);
+    if (entity !== 'Contact') throw GENERIC_500;
+    if (action === 'get') return this.get(params);
+    if (action === 'update') return this.update(params, fault?.kind === 'altered' ? fault.storedAs : undefined);
+    throw GENERIC_500;
+  }
+
+  private get(params: Record<string, any>): any {
+    const where: any[] = params.where ?? [];
+    let ids = [...this.keys.keys()];
+    for (const [field, op, value] of where) {
+      if (field === 'api_key' && !this.canReadKeys) continue;
+      ids = ids.filter((id) => {
+        const actual = field === 'id' ? id : field === 'api_key' ? this.keys.get(id) : undefined;
+        return op === '=' ? actual === value : op === '!=' ? actual !== value : false;
+      });
+    }
+    if (params.limit) ids = ids.slice(0, params.limit);
+    return withCounts(
+      ids.map((id) => {
+        const record: Record<string, unknown> = { id };
+        if ((params.select ?? []).includes('api_key') && this.canReadKeys) record.api_key = this.keys.get(id) ?? null;
+        return record;
+      }),
+    );
+  }
+
+  private update(params: Record<string, any>, storedAs: string | undefined): any {
+    const id = params.where?.[0]?.[2];
+    if (!this.keys.has(id)) throw CONTACT_MISSING_500;
+    if ('api_key' in (params.values ?? {})) {
+      const mayWrite =
+        this.canReadKeys || (this.permissions.has('edit own api keys') && id === this.loggedInContactId);
+      if (!mayWrite) throw GENERIC_403;
+      const sent: string | null = params.values.api_key;
+      // CiviCRM keeps 32 characters at most: 29 and an ellipsis, with HTTP 200 (wire 07, 09).
+      const stored = storedAs ?? (sent === null || sent === '' ? null : sent.length > 32 ? `${sent.slice(0, 29)}...` : sent);
+      this.keys.set(id, stored);
+    }
+    return withCounts([{ id, contact_type: 'Individual', display_name: `Contact ${id}`, api_key: this.keys.get(id) ?? null }]);
+  }
+}
+
+function withCounts(values: any[]): any[] {
+  return Object.assign(values, { count: values.length, countFetched: values.length });
+}

@@ -1,0 +1,135 @@
+// usage: const tab = await mountTab({hasKey: true, canView: true, keyHint: 'Ab3x'}); await tab.click('Show key');
+//
+// Compiles <crm-api-key-tab> with real AngularJS and ngMock under strict DI, against a CiviDouble,
+// and drives it through its DOM the way a user would.
+import 'angular';
+import 'angular-mocks';
+import { CiviDouble } from './civiDouble';
+import { defineCoreModules, installCrm, type CrmRecorder } from './crmStandIn';
+import { loadCrmApiKey } from './loadCrmApiKey';
+
+export interface TabBindings {
+  contactId?: number;
+  hasKey?: boolean;
+  canView?: boolean;
+  keyHint?: string | null;
+  lastChange?: { date: string; by: string } | null;
+}
+
+export interface MountedTab {
+  element: HTMLElement;
+  civi: CiviDouble;
+  crm: CrmRecorder;
+  /** Visible text of the tab, whitespace folded. */
+  text(): string;
+  /** Exact visible names of the buttons, in order. */
+  buttons(): string[];
+  button(name: string): HTMLButtonElement;
+  click(name: string): Promise<void>;
+  type(value: string): Promise<void>;
+  submit(): Promise<void>;
+  /** Lets promises, digests and $timeout callbacks (focus moves) run until nothing is pending. */
+  settle(): Promise<void>;
+  status(): string;
+  alert(): string;
+  field(label: string): HTMLInputElement;
+  destroy(): void;
+}
+
+export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble()): Promise<MountedTab> {
+  const crm = installCrm(civi);
+  defineCoreModules();
+  await loadCrmApiKey();
+
+  const injector = angular.injector(
+    ['ng', 'ngMock', ['$provide', ($provide: angular.auto.IProvideService) => void $provide.value('civiDouble', civi)], 'crmApiKey'],
+    true,
+  );
+  const $compile = injector.get<angular.ICompileService>('$compile');
+  const $rootScope = injector.get<angular.IRootScopeService>('$rootScope');
+  const $flushPendingTasks = injector.get<(delay?: number) => void>('$flushPendingTasks');
+
+  const scope = Object.assign($rootScope.$new(), {
+    contactId: bindings.contactId ?? 3,
+    hasKey: bindings.hasKey ?? false,
+    canView: bindings.canView ?? true,
+    keyHint: bindings.keyHint ?? null,
+    lastChange: bindings.lastChange ?? null,
+  });
+  const host = document.createElement('div');
+  document.body.appendChild(host);
+  host.innerHTML =
+    '<crm-api-key-tab contact-id="contactId" has-key="hasKey" can-view="canView" key-hint="keyHint" last-change="lastChange"></crm-api-key-tab>';
+  $compile(host)(scope);
+  $rootScope.$digest();
+  const element = host.firstElementChild as HTMLElement;
+
+  const settle = async () => {
+    for (let round = 0; round < 50; round++) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      try {
+        $flushPendingTasks();
+      } catch {
+        // ngMock throws when nothing is pending: one quiet round more, then stop.
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        try {
+          $flushPendingTasks();
+        } catch {
+          return;
+        }
+      }
+    }
+    throw new Error('the tab never settled');
+  };
+
+  const visible = (node: Element) => !node.closest('.ng-hide');
+  const buttonsByName = () =>
+    [...element.querySelectorAll('button')].filter(visible).map((button) => ({ button, name: fold(button.textContent) }));
+
+  const tab: MountedTab = {
+    element,
+    civi,
+    crm,
+    text: () => fold(element.textContent),
+    buttons: () => buttonsByName().map((entry) => entry.name),
+    button(name) {
+      const found = buttonsByName().filter((entry) => entry.name === name);
+      if (found.length !== 1) throw new Error(`expected one button "${name}", found ${found.length}: ${tab.buttons().join(', ')}`);
+      return found[0].button;
+    },
+    async click(name) {
+      tab.button(name).click();
+      await settle();
+    },
+    async type(value) {
+      const input = tab.field('API key');
+      input.value = value;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await settle();
+    },
+    async submit() {
+      tab.button('Save key').click();
+      await settle();
+    },
+    settle,
+    status: () => fold(element.querySelector('[role="status"]')?.textContent),
+    alert: () => fold(element.querySelector('.crm-apikey-failure[role="alert"]')?.textContent),
+    field(label) {
+      const labels = [...element.querySelectorAll('label')].filter((node) => fold(node.textContent) === label);
+      if (labels.length !== 1) throw new Error(`expected one field labelled "${label}", found ${labels.length}`);
+      const input = element.querySelector<HTMLInputElement>(`#${labels[0].htmlFor}`);
+      if (!input) throw new Error(`label "${label}" points at nothing`);
+      return input;
+    },
+    destroy() {
+      scope.$destroy();
+      host.remove();
+    },
+  };
+  await settle();
+  return tab;
+}
+
+function fold(text: string | null | undefined): string {
+  return (text ?? '').replace(/\s+/g, ' ').trim();
+}

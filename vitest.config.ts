@@ -1,0 +1,54 @@
+import { defineConfig } from 'vitest/config';
+
+// Five projects, one command (`npm test`):
+// - unit:    TypeScript sources in jsdom with real AngularJS 1.8 and angular-mocks;
+// - bundle:  the component specs again, against the shipped js/crmApiKey.js and its partials;
+// - php:     `php -l` on every PHP file and the subscriber's decisions under php-cli;
+// - demo:    the demo server over HTTP, compared with the wire captures of a real CiviCRM;
+// - browser: the demo page driven in Debian's Chromium through playwright-core.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'jsdom',
+          include: ['tests/unit/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'bundle',
+          environment: 'jsdom',
+          include: ['tests/unit/tab/**/*.test.ts'],
+          env: { APIKEYTAB_TARGET: 'bundle' },
+        },
+      },
+      {
+        test: {
+          name: 'php',
+          environment: 'node',
+          include: ['tests/php/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'demo',
+          environment: 'node',
+          include: ['tests/demo/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'browser',
+          environment: 'node',
+          include: ['tests/browser/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          // One Chromium at a time: the machine has two cores and the demo server needs one.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
