@@ -1,0 +1,99 @@
+<?php
+
+namespace Civi\ApiKeyTab;
+
+use Civi\Api4\Contact;
+use Civi\Core\Event\GenericHookEvent;
+use Civi\Core\Service\AutoSubscriber;
+
+/**
+ * Puts the "API Key" tab on the contact summary, for viewers who may change that contact's key.
+ *
+ * Hiding the tab is a courtesy, not the lock: core's Contact BAO applies the same rules to every
+ * write of api_key, so the checks here only have to agree with it.
+ */
+class ContactTab extends AutoSubscriber {
+
+  private const TABSET = 'civicrm/contact/view';
+
+  private const MODULE = 'crmApiKey';
+
+  public static function getSubscribedEvents(): array {
+    return [
+      'hook_civicrm_tabset' => 'onTabset',
+    ];
+  }
+
+  public function onTabset(GenericHookEvent $event): void {
+    if ($event->tabsetName !== self::TABSET) {
+      return;
+    }
+    $context = $event->context;
+    $tabs = &$event->tabs;
+
+    // The Contact Layout editor asks with contact_id 0 and a caller: it arranges tabs, so it gets
+    // the entry alone; there is no contact to look up and no page to load the module into.
+    if (!empty($context['caller'])) {
+      $tabs[] = self::tab();
+      return;
+    }
+
+    $contactId = (int) ($context['contact_id'] ?? 0);
+    if ($contactId <= 0) {
+      return;
+    }
+    $canView = self::mayReadKeys();
+    if (!$canView && !self::mayChangeOwnKey($contactId)) {
+      return;
+    }
+
+    // Without permission checks: the viewer may be a self-service user, for whom APIv4 leaves
+    // api_key out of the record, and the tab still has to say whether a key is set.
+    $key = Contact::get(FALSE)
+      ->addSelect('api_key')
+      ->addWhere('id', '=', $contactId)
+      ->execute()
+      ->first()['api_key'] ?? NULL;
+    $hasKey = $key !== NULL && $key !== '';
+
+    $tabs[] = self::tab() + [
+      'count' => $hasKey ? 1 : 0,
+      'template' => 'apikeytab/ApiKeyTab.tpl',
+      'contact_id' => $contactId,
+      'has_key' => $hasKey,
+      'can_view' => $canView,
+      // Only the last 4 characters ever leave the server with the page, and only to viewers who
+      // could read the whole key anyway. Keys set by other means may hold multibyte characters.
+      'key_hint' => ($hasKey && $canView) ? mb_substr($key, -4, NULL, 'UTF-8') : NULL,
+      'last_change' => NULL,
+    ];
+    \Civi::service('angularjs.loader')->addModules([self::MODULE]);
+  }
+
+  private static function tab(): array {
+    return [
+      'id' => 'apikey',
+      'title' => ts('API Key', ['domain' => 'apikeytab']),
+      'icon' => 'crm-i fa-key',
+      'weight' => 900,
+    ];
+  }
+
+  /**
+   * Whether the viewer may read (and so also change) any contact's key: the permissions for which
+   * APIv4 returns api_key at all.
+   */
+  private static function mayReadKeys(): bool {
+    return \CRM_Core_Permission::check('administer CiviCRM')
+      || \CRM_Core_Permission::check('edit api keys');
+  }
+
+  private static function mayChangeOwnKey(int $contactId): bool {
+    // Older cores return the session's raw value, which may be a numeric string.
+    $self = \CRM_Core_Session::getLoggedInContactID();
+    return $self !== NULL
+      && (int) $self === $contactId
+      && \CRM_Core_Permission::check('edit own api keys');
+  }
+
+}

@@ -1,0 +1,200 @@
+<?php
+// Stand-ins for the parts of CiviCRM the subscriber touches, with the same names and call shapes
+// as core (facts from civicrm-core: Civi/Core/Service/AutoSubscriber.php,
+// Civi/Core/Event/GenericHookEvent.php, CRM/Core/Permission.php, CRM/Core/Session.php). Each one
+// records what it was asked, so the cases can assert what was NOT done as well as what was.
+
+namespace Symfony\Component\EventDispatcher {
+
+  interface EventSubscriberInterface {
+
+    public static function getSubscribedEvents();
+
+  }
+
+}
+
+namespace Civi\Core\Service {
+
+  use Symfony\Component\EventDispatcher\EventSubscriberInterface;
+
+  abstract class AutoSubscriber implements EventSubscriberInterface {
+  }
+
+}
+
+namespace Civi\Core\Event {
+
+  /**
+   * Like core's: hook parameters become properties, and __get returns by reference so that a
+   * listener's changes to `tabs` reach the array the hook's caller passed in. Core answers NULL
+   * for a parameter the hook lacks; this one throws, so a misspelt name fails a case.
+   */
+  class GenericHookEvent {
+
+    private array $values = [];
+
+    public static function create(array $params): self {
+      $event = new self();
+      $event->values = $params;
+      return $event;
+    }
+
+    public function &__get(string $name) {
+      if (!array_key_exists($name, $this->values)) {
+        throw new \LogicException("The hook has no parameter '$name'.");
+      }
+      return $this->values[$name];
+    }
+
+  }
+
+}
+
+namespace Civi\Api4 {
+
+  use ApiKeyTabTests\World;
+
+  class Contact {
+
+    public static function get(bool $checkPermissions = TRUE): ContactGet {
+      return new ContactGet($checkPermissions);
+    }
+
+  }
+
+  class ContactGet {
+
+    private array $select = [];
+
+    private array $where = [];
+
+    public function __construct(private bool $checkPermissions) {
+    }
+
+    public function addSelect(string ...$fields): self {
+      array_push($this->select, ...$fields);
+      return $this;
+    }
+
+    public function addWhere(string $field, string $op, $value): self {
+      $this->where[] = [$field, $op, $value];
+      return $this;
+    }
+
+    public function execute(): Result {
+      World::$queries[] = ['checkPermissions' => $this->checkPermissions, 'select' => $this->select, 'where' => $this->where];
+      $rows = [];
+      foreach (World::$apiKeys as $id => $key) {
+        if ($this->where === [['id', '=', $id]]) {
+          $rows[] = ['id' => $id] + array_intersect_key(['api_key' => $key], array_flip($this->select));
+        }
+      }
+      return new Result($rows);
+    }
+
+  }
+
+  class Result extends \ArrayObject {
+
+    public function first(): ?array {
+      return $this->getArrayCopy()[0] ?? NULL;
+    }
+
+  }
+
+}
+
+namespace ApiKeyTabTests {
+
+  /**
+   * What the site looks like for one case, and what the code under test asked of it.
+   */
+  class World {
+
+    /** @var string[] permissions the viewer holds */
+    public static array $permissions = [];
+
+    /** @var mixed the logged-in contact id, as the session holds it */
+    public static $loggedInContactId = NULL;
+
+    /** @var array<int, ?string> contact id => api_key, for contacts that exist */
+    public static array $apiKeys = [];
+
+    public static array $queries = [];
+
+    public static array $permissionChecks = [];
+
+    public static array $loadedModules = [];
+
+    public static array $translations = [];
+
+    public static function reset(): void {
+      self::$permissions = [];
+      self::$loggedInContactId = NULL;
+      self::$apiKeys = [];
+      self::$queries = [];
+      self::$permissionChecks = [];
+      self::$loadedModules = [];
+      self::$translations = [];
+    }
+
+  }
+
+  class AngularLoader {
+
+    public function addModules($modules): self {
+      array_push(World::$loadedModules, ...(array) $modules);
+      return $this;
+    }
+
+  }
+
+}
+
+namespace {
+
+  use ApiKeyTabTests\AngularLoader;
+  use ApiKeyTabTests\World;
+
+  class Civi {
+
+    public static function service(string $id) {
+      if ($id !== 'angularjs.loader') {
+        throw new \LogicException("No stand-in for service '$id'.");
+      }
+      return new AngularLoader();
+    }
+
+  }
+
+  class CRM_Core_Permission {
+
+    /**
+     * Core also takes arrays (AND, with nested arrays for OR); the subscriber passes single names,
+     * and anything else is refused here so a change of call shape cannot pass unnoticed.
+     */
+    public static function check($permissions, $contactId = NULL): bool {
+      if (!is_string($permissions) || $contactId !== NULL) {
+        throw new \LogicException('The stand-in only answers for the logged-in user and one permission name.');
+      }
+      World::$permissionChecks[] = $permissions;
+      return in_array($permissions, World::$permissions, TRUE);
+    }
+
+  }
+
+  class CRM_Core_Session {
+
+    public static function getLoggedInContactID() {
+      return World::$loggedInContactId;
+    }
+
+  }
+
+  function ts($text, $params = []) {
+    World::$translations[] = [$text, $params];
+    return $text;
+  }
+
+}

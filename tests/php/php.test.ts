@@ -1,0 +1,161 @@
+// The PHP side under php-cli, without CiviCRM: syntax of every PHP file, the subscriber's decisions
+// and the tab template (tests/php/tab-cases.php, one test per case), and info.xml.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+// Throws with PHP's stderr in the message when php exits non-zero.
+const php = (...args: string[]): string =>
+  execFileSync('php', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+
+function phpFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'node_modules' || entry.name === '.git' ? [] : phpFiles(path);
+    return entry.name.endsWith('.php') ? [relative(root, path)] : [];
+  });
+}
+
+// Kept here as well as in tab-cases.php: if the script dies or drops a case, these tests still
+// exist and fail, instead of the suite quietly shrinking.
+const EXPECTED_CASES = [
+  'subscribes to hook_civicrm_tabset as an AutoSubscriber',
+  'admin on another contact with a key: tab, count 1, last 4 characters, module loaded',
+  'admin on a contact without a key: count 0, no hint',
+  'an empty key counts as no key',
+  '"edit api keys" alone: full tab on any contact',
+  'self-service user on their own contact: tab without a hint although a key is set',
+  "self-service user on someone else's contact: no tab, no query, no module",
+  'no key permission, even on their own contact: no tab, no query, no module',
+  'nobody logged in: "edit own api keys" matches no contact',
+  'no contact in the context: no tab, nothing asked',
+  'Contact Layout editor: the entry alone, no query, no module',
+  'another tabset, even one naming a contact: tabs untouched, nothing asked',
+  'hostile key: the hint is its last 4 characters, and the key stays out',
+  'multibyte key: the hint is the last 4 characters, not bytes',
+  'a key shorter than 4 characters is its own hint',
+  'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)',
+  "template carries the subscriber's entry for a hostile key through |@json|escape",
+  'template carries hostile values of every kind through |@json|escape',
+];
+
+interface CaseResult {
+  name: string;
+  ok: boolean;
+  message: string;
+}
+
+// Run once while the tests are collected, so that each case can be a test of its own.
+let caseResults: CaseResult[] = [];
+let caseCrash = '';
+try {
+  caseResults = JSON.parse(php('tests/php/tab-cases.php')) as CaseResult[];
+} catch (error) {
+  caseCrash = String(error);
+}
+
+interface InfoXml {
+  key: string;
+  type: string;
+  file: string;
+  name: string;
+  description: string;
+  license: string;
+  author: string;
+  email: string;
+  urls: Record<string, string>;
+  releaseDate: string;
+  version: string;
+  develStage: string;
+  compatibility: string[];
+  phpCompatibility: string[];
+  psr4: { prefix: string; path: string };
+  mixins: string[];
+}
+
+let infoXml: InfoXml | undefined;
+const info = (): InfoXml => (infoXml ??= JSON.parse(php('tests/php/info-xml.php')) as InfoXml);
+
+describe('php-cli', () => {
+  // CiviCRM requires these too; on a bare machine they come from Debian's php-mbstring and php-xml.
+  it('has the extensions the subscriber and these tests use: mbstring, dom, SimpleXML', () => {
+    expect(php('-m').split('\n')).toEqual(expect.arrayContaining(['mbstring', 'dom', 'SimpleXML']));
+  });
+});
+
+describe('php -l', () => {
+  const files = phpFiles(root);
+
+  it("finds the extension's PHP files", () => {
+    expect(files).toEqual(expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'ang/crmApiKey.ang.php']));
+  });
+
+  for (const file of files) {
+    it(file, () => {
+      expect(php('-l', file)).toContain('No syntax errors detected');
+    });
+  }
+});
+
+describe('subscriber and template (tests/php/tab-cases.php)', () => {
+  it('the script ran and reported exactly the expected cases', () => {
+    expect(caseCrash).toBe('');
+    expect(caseResults.map((result) => result.name)).toEqual(EXPECTED_CASES);
+  });
+
+  for (const name of EXPECTED_CASES) {
+    it(name, () => {
+      const result = caseResults.find((candidate) => candidate.name === name);
+      expect(result, caseCrash || 'the script did not report this case').toBeDefined();
+      expect(result?.message).toBe('');
+      expect(result?.ok).toBe(true);
+    });
+  }
+});
+
+describe('info.xml', () => {
+  it('is well-formed and names the extension apikeytab, a module', () => {
+    expect(info()).toMatchObject({ key: 'apikeytab', type: 'module', name: 'API Key Tab' });
+  });
+
+  it('names a main file that exists (CiviCRM answers 500 to every request without it)', () => {
+    expect(info().file).toBe('apikeytab');
+    expect(existsSync(join(root, `${info().file}.php`))).toBe(true);
+  });
+
+  it("has the version of package.json", () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    expect(info().version).toBe(pkg.version);
+  });
+
+  it('declares exactly the mixins ang-php, scan-classes and smarty', () => {
+    expect(info().mixins).toEqual(['ang-php@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
+  });
+
+  it('maps Civi\\ to a Civi folder that scan-classes can scan', () => {
+    expect(info().psr4).toEqual({ prefix: 'Civi\\', path: 'Civi' });
+    expect(statSync(join(root, 'Civi')).isDirectory()).toBe(true);
+  });
+
+  it('states CiviCRM 5.75 and PHP 8.1 onwards', () => {
+    expect(info().compatibility).toEqual(['5.75']);
+    expect(info().phpCompatibility[0]).toBe('8.1');
+  });
+
+  it('carries its release metadata', () => {
+    expect(info()).toMatchObject({
+      license: 'AGPL-3.0',
+      author: 'apikeytab developers',
+      email: 'apikeytab@example.org',
+      releaseDate: '2026-11-30',
+      develStage: 'stable',
+    });
+    expect(info().description.length).toBeGreaterThan(40);
+    expect(Object.keys(info().urls)).toEqual(['Main Extension Page', 'Support', 'Licensing']);
+    expect(info().urls.Licensing).toBe('https://www.gnu.org/licenses/agpl-3.0.html');
+  });
+});
