@@ -63,7 +63,7 @@ export class CiviDouble {
     this.calls.push({ entity, action, params: JSON.parse(JSON.stringify(params)) });
     const fault = this.faults.shift();
     if (fault?.kind === 'hold') {
-      return new Promise((resolve) => this.held.push(resolve)).then(() => this.answer(entity, action, params, undefined));
+      return new Promise<void>((resolve) => this.held.push(resolve)).then(() => this.answer(entity, action, params, undefined));
     }
     return Promise.resolve().then(() => this.answer(entity, action, params, fault));
   }

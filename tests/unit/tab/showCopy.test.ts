@@ -1,0 +1,105 @@
+// Show key and Copy key fetch the key (one Contact.get) unless it is on screen already.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mountTab, type MountedTab } from '../support/mountTab';
+
+let tab: MountedTab;
+const KEY = 'adminkeyadminkeyadminkeyadminkey';
+
+afterEach(() => {
+  tab?.destroy();
+  vi.unstubAllGlobals();
+});
+
+function stubClipboard(writeText: (text: string) => Promise<void>) {
+  vi.stubGlobal('navigator', { ...navigator, clipboard: { writeText } });
+}
+
+describe('Show key', () => {
+  it('fetches the key with one Contact.get and shows it; Hide masks it again', async () => {
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.click('Show key');
+    expect(tab.civi.calls).toEqual([{ entity: 'Contact', action: 'get', params: { select: ['api_key'], where: [['id', '=', 2]] } }]);
+    expect(tab.field('Current API key').value).toBe(KEY);
+    expect(tab.buttons()).toEqual(['Hide key', 'Copy key', 'Regenerate key', 'Revoke key', 'Enter a key']);
+    expect(document.activeElement).toBe(tab.button('Hide key'));
+
+    await tab.click('Hide key');
+    expect(tab.element.outerHTML).not.toContain(KEY);
+    await tab.click('Show key');
+    expect(tab.civi.calls).toHaveLength(2);
+  });
+
+  it('when the key was changed elsewhere: the fetched key wins and the tab says so', async () => {
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
+    await tab.click('Show key');
+    expect(tab.status()).toContain('changed elsewhere');
+    expect(tab.text()).toContain(`hidden, ending in ${KEY.slice(-4)}`);
+    expect(tab.element.outerHTML).not.toContain(KEY);
+    // The second click shows the key now known to be current.
+    await tab.click('Show key');
+    expect(tab.field('Current API key').value).toBe(KEY);
+  });
+
+  it('when the key was revoked elsewhere: the tab falls back to "no key"', async () => {
+    tab = await mountTab({ contactId: 3, hasKey: true, canView: true, keyHint: 'Ab3x' });
+    await tab.click('Show key');
+    expect(tab.status()).toContain('changed elsewhere');
+    expect(tab.text()).toContain('This contact has no API key.');
+    expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 0 }]);
+  });
+
+  it('notices a change made elsewhere after its own save, by the full key, not just its last 4', async () => {
+    tab = await mountTab({ contactId: 3, hasKey: false, canView: true });
+    await tab.click('Generate key');
+    const mine = tab.civi.writes[0].params.values.api_key as string;
+    await tab.click('Hide key');
+    tab.civi.keys.set(3, 'X'.repeat(28) + mine.slice(-4));
+    await tab.click('Show key');
+    expect(tab.status()).toContain('changed elsewhere');
+  });
+});
+
+describe('Copy key', () => {
+  it('while masked: fetches once, copies, and keeps the key off the page', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    stubClipboard(writeText);
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.click('Copy key');
+    expect(tab.civi.calls).toHaveLength(1);
+    expect(writeText).toHaveBeenCalledWith(KEY);
+    expect(tab.status()).toContain('copied');
+    expect(tab.element.outerHTML).not.toContain(KEY);
+    expect(document.activeElement).toBe(tab.button('Copy key'));
+  });
+
+  it('while the key is on screen: copies it without a request', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    stubClipboard(writeText);
+    tab = await mountTab({ contactId: 3, hasKey: false, canView: true });
+    await tab.click('Generate key');
+    const key = tab.civi.writes[0].params.values.api_key;
+    await tab.click('Copy key');
+    expect(tab.civi.calls).toHaveLength(1);
+    expect(writeText).toHaveBeenCalledWith(key);
+  });
+
+  it('when the browser refuses the clipboard: shows the key selected and says how to copy it', async () => {
+    stubClipboard(() => Promise.reject(new DOMException('denied', 'NotAllowedError')));
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.click('Copy key');
+    const field = tab.field('Current API key');
+    expect(field.value).toBe(KEY);
+    expect(document.activeElement).toBe(field);
+    expect(field.selectionStart).toBe(0);
+    expect(field.selectionEnd).toBe(KEY.length);
+    expect(tab.status()).toContain('Ctrl+C');
+  });
+
+  it('without any clipboard API: the same fallback', async () => {
+    stubClipboard(undefined as never);
+    vi.stubGlobal('navigator', { ...navigator, clipboard: undefined });
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.click('Copy key');
+    expect(tab.field('Current API key').value).toBe(KEY);
+  });
+});
