@@ -1,0 +1,33 @@
+// Brings js/crmApiKey.js up to date before the demo serves it. The file is rewritten only when its
+// content changes, and by rename, so test runs reading the bundle at the same moment never see
+// a half-written file.
+import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildBundle } from '../../scripts/build.mjs';
+
+/**
+ * @param {string} root
+ * @param {(line: string) => void} warn
+ */
+export async function refreshBundle(root, warn) {
+  if (!existsSync(join(root, 'src', 'index.ts'))) {
+    warn('apikeytab demo: src/index.ts does not exist yet; the page loads without the tab component.');
+    return;
+  }
+  let result;
+  try {
+    result = await buildBundle({ write: false });
+  } catch {
+    // esbuild has already printed the errors; the last good bundle is better than no demo at all.
+    warn('apikeytab demo: WARNING the build failed; serving the last built js/crmApiKey.js.');
+    return;
+  }
+  for (const output of result.outputFiles ?? []) {
+    const current = await readFile(output.path).catch(() => null);
+    if (current && Buffer.compare(current, output.contents) === 0) continue;
+    const temporary = `${output.path}.tmp-${process.pid}`;
+    await writeFile(temporary, output.contents);
+    await rename(temporary, output.path);
+  }
+}

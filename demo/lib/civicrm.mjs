@@ -1,0 +1,397 @@
+// What a CiviCRM 6.15 site answers to the calls the tab makes, as observed in
+// ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
+import { randomInt } from 'node:crypto';
+
+/**
+ * @typedef {{status: number, headers: Record<string, string>, body: string}} Reply
+ * @typedef {{name: string, contactId: number, userId: number, label: string, permissions: string[]}} DemoUser
+ * @typedef {import('./store.mjs').DemoStore} DemoStore
+ */
+
+/** @type {Record<string, DemoUser>} */
+export const USERS = {
+  admin: {
+    name: 'admin',
+    contactId: 2,
+    userId: 1,
+    label: 'admin (administer CiviCRM)',
+    // Standalone's admin role holds every permission, including `view debug output`.
+    permissions: ['access CiviCRM', 'administer CiviCRM', 'edit api keys', 'view debug output', 'authenticate with api key'],
+  },
+  self: {
+    name: 'self',
+    contactId: 5,
+    userId: 3,
+    label: 'self (edit own api keys)',
+    permissions: ['access CiviCRM', 'view all contacts', 'edit all contacts', 'edit own api keys'],
+  },
+  staff: {
+    name: 'staff',
+    contactId: 4,
+    userId: 2,
+    label: 'staff (no key permissions)',
+    permissions: ['access CiviCRM', 'view all contacts', 'edit all contacts'],
+  },
+};
+
+export const DEFAULT_USER = 'admin';
+
+/**
+ * @typedef {{firstName: string, lastName: string, email: string, hash: string, createdDate: string}} DemoContact
+ * @type {Record<number, DemoContact>}
+ */
+export const CONTACTS = {
+  2: { firstName: 'Standalone', lastName: 'Admin', email: 'admin@example.org', hash: '201d079c453e019f1c00b10863854620', createdDate: '2026-11-30 04:23:48' },
+  3: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.org', hash: '01a2e3adbc6f53d370898c2114b1f5d8', createdDate: '2026-11-30 04:24:39' },
+  4: { firstName: 'Sam', lastName: 'Staffer', email: 'sam.staffer@example.org', hash: '7b1f0c9d2e3a4b5c6d7e8f9a0b1c2d3e', createdDate: '2026-11-30 04:24:55' },
+  5: { firstName: 'Kim', lastName: 'Selfkey', email: 'kim.selfkey@example.org', hash: '48d8c03e874249449bd450f7fd08832e', createdDate: '2026-11-30 04:25:29' },
+};
+
+/** @param {number} contactId */
+export function userOfContact(contactId) {
+  return Object.values(USERS).find((user) => user.contactId === contactId) ?? null;
+}
+
+/** @param {number} contactId */
+export function displayName(contactId) {
+  const contact = CONTACTS[contactId];
+  return `${contact.firstName} ${contact.lastName}`;
+}
+
+/**
+ * @param {DemoUser} user
+ * @param {string} permission
+ * @param {DemoStore} store
+ */
+export function hasPermission(user, permission, store) {
+  if (permission === 'authenticate with api key' && store.hasAuthxGrant(user.contactId)) return true;
+  return user.permissions.includes(permission);
+}
+
+/** @param {DemoUser | null} user */
+export function canReadKeys(user) {
+  return user !== null && (user.permissions.includes('administer CiviCRM') || user.permissions.includes('edit api keys'));
+}
+
+/**
+ * `edit api keys` implies `edit own api keys` (README), so readers may always write.
+ * @param {DemoUser | null} user
+ * @param {number} contactId
+ */
+export function canWriteKey(user, contactId) {
+  return canReadKeys(user) || (user !== null && user.permissions.includes('edit own api keys') && user.contactId === contactId);
+}
+
+const NO_STORE_HEADERS = {
+  Expires: 'Thu, 19 Nov 1981 08:52:00 GMT',
+  'Cache-Control': 'no-store, no-cache, must-revalidate',
+  Pragma: 'no-cache',
+};
+
+/**
+ * @param {number} status
+ * @param {unknown} payload
+ * @returns {Reply}
+ */
+export function jsonReply(status, payload) {
+  return { status, headers: { ...NO_STORE_HEADERS, 'Content-Type': 'application/json' }, body: JSON.stringify(payload) };
+}
+
+/**
+ * @param {number} status
+ * @param {string} text
+ * @returns {Reply}
+ */
+function textReply(status, text) {
+  return { status, headers: { ...NO_STORE_HEADERS, 'Content-type': 'text/plain;charset=UTF-8' }, body: text };
+}
+
+const ERROR_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+function errorId() {
+  const group = () => Array.from({ length: 4 }, () => ERROR_ID_ALPHABET[randomInt(ERROR_ID_ALPHABET.length)]).join('');
+  return `${group()}-${group()}-${group()}`;
+}
+
+/** @param {number} status */
+export function genericErrorReply(status) {
+  return jsonReply(status, {
+    error_code: '1',
+    error_message: `Sorry an error occurred and your request was not completed. (Error ID: ${errorId()})`,
+    status,
+  });
+}
+
+/**
+ * CiviCRM shows an exception's real text only to users with `view debug output` (wire 29).
+ * @param {DemoUser | null} user
+ * @param {number} status
+ * @param {string} message
+ */
+function errorReply(user, status, message) {
+  if (user === null || !user.permissions.includes('view debug output')) return genericErrorReply(status);
+  return jsonReply(status, { error_code: 0, error_message: message, status });
+}
+
+/** @param {DemoUser | null} user */
+export function contactNotFoundReply(user) {
+  return errorReply(user, 500, 'Expected one Contact but found 0');
+}
+
+export const AJAX_ONLY_REPLY = jsonReply(400, {
+  error_code: 400,
+  error_message: 'SECURITY ALERT: Ajax requests can only be issued by javascript clients, eg. CRM.api4().',
+});
+
+/**
+ * @param {string} entity
+ * @param {string} action
+ * @param {object[]} values
+ */
+export function valuesReply(entity, action, values) {
+  return jsonReply(200, { values, entity, action, debug: null, version: 4, count: values.length, countFetched: values.length });
+}
+
+/**
+ * The record in the order and shape CiviCRM echoes it (wire 05); `api_key` is left to the caller.
+ * @param {number} id
+ * @param {DemoStore} store
+ * @returns {Record<string, unknown>}
+ */
+function storedRecord(id, store) {
+  const contact = CONTACTS[id];
+  return {
+    id,
+    contact_type: 'Individual',
+    display_name: displayName(id),
+    first_name: contact.firstName,
+    last_name: contact.lastName,
+    do_not_email: false,
+    do_not_phone: false,
+    do_not_mail: false,
+    do_not_sms: false,
+    do_not_trade: false,
+    is_opt_out: false,
+    sort_name: `${contact.lastName}, ${contact.firstName}`,
+    preferred_language: 'en_US',
+    hash: contact.hash,
+    api_key: store.apiKey(id),
+    communication_style_id: 1,
+    email_greeting_id: 1,
+    email_greeting_display: `Dear ${contact.firstName}`,
+    postal_greeting_id: 1,
+    postal_greeting_display: `Dear ${contact.firstName}`,
+    addressee_id: 1,
+    addressee_display: displayName(id),
+    is_deceased: false,
+    is_deleted: false,
+    created_date: contact.createdDate,
+    modified_date: store.modifiedDate(id) ?? contact.createdDate,
+    preferred_mail_format: 'Both',
+    'email_primary.email': contact.email,
+  };
+}
+
+/** @param {unknown} value */
+function asContactId(value) {
+  const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
+  return typeof id === 'number' && Number.isInteger(id) ? id : null;
+}
+
+class Api4Error extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   */
+  constructor(status, message) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/**
+ * `=`, `!=` and `IN` on any field the viewer may read. A condition on `api_key` from someone who
+ * may not read keys is refused rather than ignored: ignoring it would make a uniqueness check
+ * match every contact, and honouring it would let them probe other people's keys.
+ * @param {unknown} where
+ * @param {DemoUser | null} user
+ * @returns {(record: Record<string, unknown>) => boolean}
+ */
+function whereFilter(where, user) {
+  if (where === undefined) return () => true;
+  if (!Array.isArray(where)) throw new Api4Error(500, 'Parameter "where" must be an array.');
+  const tests = where.map((clause) => {
+    if (!Array.isArray(clause) || typeof clause[0] !== 'string' || typeof clause[1] !== 'string') {
+      throw new Api4Error(500, 'Invalid where clause.');
+    }
+    const [field, operator, expected] = clause;
+    if (field === 'api_key' && !canReadKeys(user)) throw new Api4Error(403, 'Permission denied to filter on api key');
+    /** @param {Record<string, unknown>} record */
+    const actual = (record) => (field === 'id' ? record.id : record[field]);
+    const comparable = field === 'id' ? asContactId : (/** @type {unknown} */ value) => value;
+    switch (operator) {
+      case '=':
+        return (/** @type {Record<string, unknown>} */ record) => actual(record) === comparable(expected);
+      case '!=':
+      case '<>':
+        return (/** @type {Record<string, unknown>} */ record) => actual(record) !== comparable(expected);
+      case 'IN':
+      case 'NOT IN': {
+        if (!Array.isArray(expected)) throw new Api4Error(500, `Operator ${operator} requires an array.`);
+        const members = expected.map(comparable);
+        const wanted = operator === 'IN';
+        return (/** @type {Record<string, unknown>} */ record) => members.includes(actual(record)) === wanted;
+      }
+      default:
+        throw new Api4Error(500, `Illegal operator for ${field}: ${operator}`);
+    }
+  });
+  return (record) => tests.every((test) => test(record));
+}
+
+/**
+ * @param {Record<string, unknown>} record
+ * @param {DemoUser | null} user
+ */
+function withoutUnreadableFields(record, user) {
+  if (canReadKeys(user)) return record;
+  const { api_key: _hidden, ...readable } = record;
+  return readable;
+}
+
+/**
+ * @param {Record<string, any>} params
+ * @param {DemoUser | null} user
+ * @param {DemoStore} store
+ */
+function contactGet(params, user, store) {
+  const matches = whereFilter(params.where, user);
+  const select = Array.isArray(params.select) && params.select.length > 0 ? params.select : null;
+  const limit = Number.isInteger(params.limit) && params.limit > 0 ? params.limit : Infinity;
+  const offset = Number.isInteger(params.offset) && params.offset > 0 ? params.offset : 0;
+  const records = Object.keys(CONTACTS)
+    .map((id) => storedRecord(Number(id), store))
+    .filter(matches)
+    .slice(offset, offset + limit)
+    .map((record) => {
+      const readable = withoutUnreadableFields(record, user);
+      if (!select) return readable;
+      // An unknown or unreadable field in `select` is dropped without an error (wire 14, 24).
+      return Object.fromEntries(select.filter((field) => Object.hasOwn(readable, field)).map((field) => [field, readable[field]]));
+    });
+  return valuesReply('Contact', 'get', records);
+}
+
+const API_KEY_COLUMN_WIDTH = 32;
+
+/**
+ * The column is varchar(32) and CiviCRM keeps 29 characters plus an ellipsis of anything longer,
+ * answering 200 (wire 07, 09). Length counts characters, not bytes.
+ * @param {unknown} value
+ */
+function storedApiKey(value) {
+  if (value === null || value === '') return null;
+  const text = typeof value === 'string' ? value : String(value);
+  const characters = [...text];
+  return characters.length > API_KEY_COLUMN_WIDTH ? `${characters.slice(0, API_KEY_COLUMN_WIDTH - 3).join('')}...` : text;
+}
+
+/**
+ * @typedef {{alterApiKey?: (value: string | null) => string}} UpdateOptions
+ * @param {Record<string, any>} params
+ * @param {DemoUser | null} user
+ * @param {DemoStore} store
+ * @param {UpdateOptions} options
+ */
+async function contactUpdate(params, user, store, options) {
+  if (!Array.isArray(params.where) || params.where.length === 0) throw new Api4Error(500, 'Parameter "where" is required.');
+  const values = params.values;
+  if (!values || typeof values !== 'object' || Array.isArray(values)) throw new Api4Error(500, 'Parameter "values" is required.');
+  const [firstClause] = params.where;
+  const byId = params.where.length === 1 && Array.isArray(firstClause) && firstClause[0] === 'id' && firstClause[1] === '=';
+  const targets = byId
+    ? [asContactId(firstClause[2])]
+    : Object.keys(CONTACTS).map((id) => storedRecord(Number(id), store)).filter(whereFilter(params.where, user)).map((record) => /** @type {number} */ (record.id));
+  if (targets.some((id) => id === null || !Object.hasOwn(CONTACTS, id))) return contactNotFoundReply(user);
+  const ids = /** @type {number[]} */ (targets);
+  const changesKey = Object.hasOwn(values, 'api_key');
+  if (changesKey && ids.some((id) => !canWriteKey(user, id))) throw new Api4Error(403, 'Permission denied to modify api key');
+  if (changesKey && values.api_key !== null && typeof values.api_key === 'object') throw new Api4Error(500, 'api_key is not a valid string.');
+  const records = [];
+  for (const id of ids) {
+    if (changesKey) {
+      const saved = storedApiKey(values.api_key);
+      await store.setApiKey(id, options.alterApiKey ? options.alterApiKey(saved) : saved);
+    }
+    const { api_key: apiKey, 'email_primary.email': _email, ...record } = storedRecord(id, store);
+    // The echo carries api_key only when it was written, even to users who cannot read keys
+    // (wire 23), and not after an update of other fields (wire 17).
+    const echo = changesKey ? { ...record, api_key: apiKey } : record;
+    records.push(reorderLikeCiviCRM(echo));
+  }
+  return valuesReply('Contact', 'update', records);
+}
+
+/**
+ * Puts api_key back where CiviCRM has it (after hash) and appends the trailing fields of an echo.
+ * @param {Record<string, unknown>} record
+ */
+function reorderLikeCiviCRM(record) {
+  const ordered = {};
+  for (const [field, value] of Object.entries(record)) {
+    if (field === 'api_key') continue;
+    Object.assign(ordered, { [field]: value });
+    if (field === 'hash' && Object.hasOwn(record, 'api_key')) Object.assign(ordered, { api_key: record.api_key });
+  }
+  return { ...ordered, custom: null, check_permissions: null, contact_id: null };
+}
+
+/**
+ * One APIv4 call from an authenticated (or anonymous) caller.
+ * @param {{entity: string, action: string, params: Record<string, any>, user: DemoUser | null, store: DemoStore, options?: UpdateOptions}} call
+ * @returns {Promise<Reply>}
+ */
+export async function api4(call) {
+  const { entity, action, params, user, store, options = {} } = call;
+  // Without a session CiviCRM's ACLs hide every contact: 200 and nothing (wire 19).
+  if (user === null) return valuesReply(entity, action, []);
+  try {
+    if (entity === 'Contact' && action === 'get') return contactGet(params, user, store);
+    if (entity === 'Contact' && action === 'update') return await contactUpdate(params, user, store, options);
+    return errorReply(user, 500, `Api ${entity} ${action} version 4 does not exist.`);
+  } catch (error) {
+    if (error instanceof Api4Error) return errorReply(user, error.status, error.message);
+    throw error;
+  }
+}
+
+/**
+ * What `civicrm/authx/id` (and any call authenticated by X-Civi-Auth) resolves a key to.
+ * @param {{bearer: string | null, siteKey: string | null, store: DemoStore}} credentials
+ * @returns {{ok: true, contactId: number, user: DemoUser | null} | {ok: false, reply: Reply}}
+ */
+export function authenticateApiKey({ bearer, siteKey, store }) {
+  const contactId = bearer ? store.contactIdWithKey(bearer) : null;
+  if (contactId === null) return { ok: false, reply: textReply(401, 'HTTP 401 Invalid credential') };
+  const user = userOfContact(contactId);
+  const siteKeyGuard = siteKey !== null && siteKey === store.siteKey;
+  const permissionGuard = user !== null && hasPermission(user, 'authenticate with api key', store);
+  if (!siteKeyGuard && !permissionGuard) {
+    return { ok: false, reply: textReply(401, 'HTTP 401 Login not permitted. Must satisfy guard (site_key, perm).') };
+  }
+  return { ok: true, contactId, user };
+}
+
+/**
+ * `GET civicrm/authx/id`: a logged-in session wins over any key (the trap of wire 33, 34).
+ * @param {{sessionUser: DemoUser | null, bearer: string | null, siteKey: string | null, store: DemoStore}} request
+ */
+export function authxId({ sessionUser, bearer, siteKey, store }) {
+  if (sessionUser !== null) {
+    return jsonReply(200, { contact_id: sessionUser.contactId, user_id: sessionUser.userId, flow: 'already-logged-in', cred: 'already-logged-in' });
+  }
+  if (bearer === null) return jsonReply(200, { contact_id: null, user_id: null, flow: null, cred: null });
+  const result = authenticateApiKey({ bearer, siteKey, store });
+  if (!result.ok) return result.reply;
+  return jsonReply(200, { contact_id: result.contactId, user_id: result.user?.userId ?? null, flow: 'xheader', cred: 'api_key' });
+}

@@ -1,0 +1,202 @@
+// The contact summary page of the demo: CiviCRM's tab markup (wire/contact-summary-cid3-admin.html)
+// around the extension's real template, partials and module manifest, read from the working tree
+// on each request so edits show on reload.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CONTACTS, USERS, canReadKeys, canWriteKey, displayName, userOfContact } from './civicrm.mjs';
+import { FAULTS, DEFAULT_SLOW_DELAY_MS } from './faults.mjs';
+import { CONTACT_IDS, GRANTABLE_CONTACT_IDS } from './store.mjs';
+
+const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };
+
+/** The same five replacements as PHP's htmlspecialchars, which Smarty's `escape` applies. */
+export function escapeHtml(/** @type {string} */ text) {
+  return text.replace(/[&<>"']/g, (character) => HTML_ENTITIES[/** @type {keyof typeof HTML_ENTITIES} */ (character)]);
+}
+
+/** JSON inside <script type="application/json">: only `<` could end the element early. */
+function scriptJson(/** @type {unknown} */ value) {
+  return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/**
+ * Renders the tab template the way Smarty would for the one construct it may use,
+ * `{$block.NAME|@json|escape}`. Any other tag is refused, so the template stays as simple as the
+ * Smarty 5 traps in the README require.
+ * @param {string} template
+ * @param {Record<string, unknown>} block
+ */
+export function renderTabTemplate(template, block) {
+  return template.replace(/\{[^\s}][^}]*\}/g, (tag) => {
+    const binding = /^\{\$block\.([A-Za-z_][A-Za-z0-9_]*)\|@json\|escape\}$/.exec(tag);
+    if (!binding) throw new Error(`Unsupported Smarty tag in the tab template: ${tag}`);
+    const [, name] = binding;
+    if (!Object.hasOwn(block, name)) throw new Error(`The tab template uses $block.${name}, which the tab entry does not have.`);
+    return escapeHtml(JSON.stringify(block[name]));
+  });
+}
+
+/**
+ * `requires` of every ang/<module>.ang.php, read with a pattern: the manifests are plain arrays.
+ * @param {string} root
+ */
+async function angularRequires(root) {
+  const names = (await readdir(join(root, 'ang'))).filter((name) => name.endsWith('.ang.php'));
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const manifest = await readFile(join(root, 'ang', name), 'utf8');
+      const list = /['"]requires['"]\s*=>\s*(?:\[|array\()([^\]\)]*)/.exec(manifest)?.[1] ?? '';
+      const modules = [...list.matchAll(/['"]([^'"]+)['"]/g)].map((match) => match[1]);
+      return [name.slice(0, -'.ang.php'.length), modules];
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * @param {string} root
+ * @returns {Promise<Record<string, string>>}
+ */
+async function partials(root) {
+  const folder = join(root, 'ang', 'crmApiKey');
+  const names = (await readdir(folder)).filter((name) => name.endsWith('.html')).sort();
+  const entries = await Promise.all(names.map(async (name) => [`~/crmApiKey/${name}`, await readFile(join(folder, name), 'utf8')]));
+  return Object.fromEntries(entries);
+}
+
+/**
+ * @param {{label: string, href: string, current: boolean}[]} links
+ * @param {string} label
+ */
+function switcher(links, label) {
+  const items = links
+    .map(({ label: text, href, current }) => `<li><a href="${escapeHtml(href)}"${current ? ' aria-current="page"' : ''}>${escapeHtml(text)}</a></li>`)
+    .join('');
+  return `<nav class="demo-switcher" aria-label="${escapeHtml(label)}"><span class="demo-switcher-label">${escapeHtml(label)}:</span><ul>${items}</ul></nav>`;
+}
+
+/**
+ * @param {string} label
+ * @param {string} value
+ */
+function summaryRow(label, value) {
+  return `<div class="crm-summary-row"><div class="crm-label">${escapeHtml(label)}</div><div class="crm-content">${escapeHtml(value)}</div></div>`;
+}
+
+/**
+ * @param {{
+ *   root: string,
+ *   user: import('./civicrm.mjs').DemoUser,
+ *   contactId: number,
+ *   selectedTab: string,
+ *   store: import('./store.mjs').DemoStore,
+ * }} view
+ */
+export async function renderContactSummary({ root, user, contactId, selectedTab, store }) {
+  const contact = CONTACTS[contactId];
+  const apiKey = store.apiKey(contactId);
+  const showsKeyTab = canWriteKey(user, contactId);
+  const canView = canReadKeys(user);
+  const keyCount = apiKey === null ? 0 : 1;
+  const selected = showsKeyTab && selectedTab === 'apikey' ? 'apikey' : 'summary';
+  const owner = userOfContact(contactId);
+
+  const tabButton = (/** @type {string} */ id, /** @type {string} */ icon, /** @type {string} */ title, /** @type {number | null} */ count) => `
+        <li id="tab_${id}" role="tab" class="crm-tab-button ui-corner-all${count === null ? '' : ` crm-count-${count}`}" aria-controls="contact-${id}" aria-selected="${selected === id}" tabindex="${selected === id ? 0 : -1}">
+          <a href="#contact-${id}" title="${title}" id="tab-anchor-${id}" tabindex="-1"><i class="crm-i ${icon}" aria-hidden="true"></i><span>${title}</span>${count === null ? '' : `<em>${count}</em>`}</a>
+        </li>`;
+
+  let keyPanel = '';
+  if (showsKeyTab) {
+    const template = await readFile(join(root, 'templates', 'apikeytab', 'ApiKeyTab.tpl'), 'utf8');
+    const block = {
+      contact_id: contactId,
+      has_key: apiKey !== null,
+      can_view: canView,
+      key_hint: canView && apiKey !== null ? [...apiKey].slice(-4).join('') : null,
+      last_change: null,
+    };
+    keyPanel = `
+      <div id="contact-apikey" role="tabpanel" aria-labelledby="tab-anchor-apikey"${selected === 'apikey' ? '' : ' hidden'}>
+${renderTabTemplate(template, block)}
+      </div>`;
+  }
+
+  const pageQuery = (/** @type {Record<string, string | number>} */ query) => `/?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
+  const userLinks = Object.values(USERS).map((candidate) => ({
+    label: candidate.label,
+    href: pageQuery({ user: candidate.name, cid: candidate.name === 'self' ? candidate.contactId : contactId }),
+    current: candidate.name === user.name,
+  }));
+  const contactLinks = CONTACT_IDS.map((id) => ({ label: `${id} ${displayName(id)}`, href: pageQuery({ cid: id }), current: id === contactId }));
+  const faultOptions = FAULTS.map((fault) => `<option value="${fault}">${fault}</option>`).join('');
+  const grants = canReadKeys(user)
+    ? `<fieldset class="demo-grants"><legend>authenticate with api key</legend>${GRANTABLE_CONTACT_IDS.map(
+        (id) => `<label><input type="checkbox" data-demo-grant="${id}"${store.hasAuthxGrant(id) ? ' checked' : ''}> ${escapeHtml(displayName(id))}</label>`,
+      ).join('')}</fieldset>`
+    : '';
+
+  const settings = {
+    cid: user.contactId,
+    angRequires: await angularRequires(root),
+    slowDelayMs: DEFAULT_SLOW_DELAY_MS,
+  };
+
+  return `<!DOCTYPE html>
+<html lang="en" class="crm-standalone">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(displayName(contactId))} | apikeytab demo</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/demo/demo.css">
+</head>
+<body>
+  <header class="demo-bar">
+    <p class="demo-bar-title"><strong>apikeytab demo</strong> (a stand-in for CiviCRM)</p>
+    ${switcher(userLinks, 'Logged in as')}
+    ${switcher(contactLinks, 'Contact')}
+    <div class="demo-tools">
+      <label>Faults for your next API call <select id="demo-fault"><option value="">none</option>${faultOptions}</select></label>
+      <span id="demo-fault-status" role="status"></span>
+      ${grants}
+    </div>
+  </header>
+  <main class="crm-container">
+    <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> » <a href="/">CiviCRM</a> » View Contact</nav>
+    <h1 class="crm-page-title"><i class="crm-i fa-user-o" aria-hidden="true"></i> ${escapeHtml(displayName(contactId))}</h1>
+    <div class="crm-block crm-content-block crm-contact-page">
+      <div id="mainTabContainer">
+        <ul class="crm-contact-tabs-list" role="tablist">${tabButton('summary', 'fa-address-card-o', 'Summary', null)}${showsKeyTab ? tabButton('apikey', 'fa-key', 'API Key', keyCount) : ''}
+        </ul>
+        <div id="contact-summary" role="tabpanel" aria-labelledby="tab-anchor-summary"${selected === 'summary' ? '' : ' hidden'}>
+          <div class="contact_panel">
+            <div class="contactCardLeft">
+              ${summaryRow('First Name', contact.firstName)}
+              ${summaryRow('Last Name', contact.lastName)}
+              ${summaryRow('Email', contact.email)}
+              ${summaryRow('User account', owner ? `yes (${owner.name})` : 'none')}
+            </div>
+            <div class="contactCardRight">
+              ${summaryRow('Contact Type', 'Individual')}
+              ${summaryRow('Contact ID', String(contactId))}
+              ${summaryRow('Preferred Language', 'English (United States)')}
+              ${summaryRow('Email Greeting', `Dear ${contact.firstName}`)}
+            </div>
+          </div>
+        </div>${keyPanel}
+      </div>
+    </div>
+    <footer class="crm-footer">Contact ID: ${contactId}</footer>
+  </main>
+  <script type="application/json" id="crm-demo-settings">${scriptJson(settings)}</script>
+  <script type="application/json" id="crm-demo-partials">${scriptJson(await partials(root))}</script>
+  <script src="/assets/jquery.min.js"></script>
+  <script src="/assets/angular.min.js"></script>
+  <script src="/demo/crm-runtime.js"></script>
+  <script src="/js/crmApiKey.js"></script>
+  <script src="/demo/demo-page.js"></script>
+</body>
+</html>
+`;
+}

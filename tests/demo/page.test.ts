@@ -1,0 +1,137 @@
+// The contact summary page: who sees the API Key tab, and what the tab is given, read from the
+// served HTML with jsdom (scripts are not run here; the browser project runs them).
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { JSDOM } from 'jsdom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderTabTemplate } from '../../demo/lib/page.mjs';
+import { control, logIn, startInProcessDemo, type DemoUserName, type InProcessDemo } from './support/demoClient';
+
+const tabTemplate = readFileSync(fileURLToPath(new URL('../../templates/apikeytab/ApiKeyTab.tpl', import.meta.url)), 'utf8');
+
+let demo: InProcessDemo;
+let admin: string;
+
+beforeAll(async () => {
+  demo = await startInProcessDemo();
+  admin = await logIn(demo, 'admin');
+});
+afterAll(() => demo.dispose());
+
+async function openPage(query: string, cookie?: string) {
+  const response = await fetch(new URL(`/${query}`, demo.url), { headers: cookie ? { Cookie: cookie } : {} });
+  const html = await response.text();
+  return { response, html, document: new JSDOM(html).window.document };
+}
+
+function bindings(document: Document) {
+  const tab = document.querySelector('#contact-apikey crm-angular-js[modules="crmApiKey"] crm-api-key-tab');
+  if (!tab) return null;
+  return Object.fromEntries(['contact-id', 'has-key', 'can-view', 'key-hint', 'last-change'].map((name) => [name, JSON.parse(tab.getAttribute(name)!)]));
+}
+
+describe('who sees the API Key tab', () => {
+  it.each<[DemoUserName, number, boolean]>([
+    ['admin', 2, true],
+    ['admin', 3, true],
+    ['admin', 5, true],
+    ['self', 5, true],
+    ['self', 3, false],
+    ['self', 2, false],
+    ['staff', 4, false],
+    ['staff', 3, false],
+  ])('%s on contact %i: %s', async (user, cid, shown) => {
+    const { document } = await openPage(`?user=${user}&cid=${cid}`);
+    expect(document.querySelector('li#tab_apikey') !== null).toBe(shown);
+    expect(document.querySelector('div#contact-apikey[role="tabpanel"]') !== null).toBe(shown);
+    expect(document.querySelector('ul.crm-contact-tabs-list[role="tablist"] li#tab_summary')).not.toBeNull();
+    expect(document.querySelector('#mainTabContainer div#contact-summary[role="tabpanel"]')).not.toBeNull();
+  });
+});
+
+describe('the tab as CiviCRM renders it', () => {
+  it('has the tab markup, icon and count of CiviCRM', async () => {
+    await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: null }, admin);
+    let { document } = await openPage('?cid=3', admin);
+    const tab = document.querySelector('li#tab_apikey')!;
+    expect(tab.classList).toContain('crm-count-0');
+    expect(tab.querySelector('a[href="#contact-apikey"] i.crm-i.fa-key[aria-hidden="true"]')).not.toBeNull();
+    expect(tab.querySelector('a > span')!.textContent).toBe('API Key');
+    expect(tab.querySelector('a > em')!.textContent).toBe('0');
+
+    await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: 'CountMeCountMe12' }, admin);
+    ({ document } = await openPage('?cid=3', admin));
+    expect(document.querySelector('li#tab_apikey')!.classList).toContain('crm-count-1');
+    expect(document.querySelector('li#tab_apikey em')!.textContent).toBe('1');
+  });
+
+  it('gives a reader the last 4 characters', async () => {
+    await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: 'AbcdefghijklmnopqrstuvwxyzWXYZ12' }, admin);
+    const { document } = await openPage('?cid=3', admin);
+    expect(bindings(document)).toEqual({ 'contact-id': 3, 'has-key': true, 'can-view': true, 'key-hint': 'YZ12', 'last-change': null });
+  });
+
+  it('gives a self-service user no hint of their own key', async () => {
+    await control(demo, 'POST', '/demo/set-key', { cid: 5, api_key: 'SelfSelfSelfSelfSelfSelfSelf1234' }, admin);
+    const { document } = await openPage('?user=self');
+    expect(bindings(document)).toEqual({ 'contact-id': 5, 'has-key': true, 'can-view': false, 'key-hint': null, 'last-change': null });
+  });
+
+  it('escapes a hint holding quotes and markup, so it stays one attribute value', async () => {
+    await control(demo, 'POST', '/demo/set-key', { cid: 2, api_key: `plain-then-<b>"'<&` }, admin);
+    const { html, document } = await openPage('?cid=2', admin);
+    expect(html).toContain('key-hint="&quot;\\&quot;&#039;&lt;&amp;&quot;"');
+    expect(bindings(document)!['key-hint']).toBe(`"'<&`);
+  });
+
+  it('puts the partials on the page under their ~/ names, and the manifest’s requires', async () => {
+    const { document } = await openPage('?cid=3', admin);
+    const partials = JSON.parse(document.getElementById('crm-demo-partials')!.textContent!);
+    const partialFiles = readdirSync(fileURLToPath(new URL('../../ang/crmApiKey/', import.meta.url)));
+    expect(Object.keys(partials).sort()).toEqual(partialFiles.filter((file) => file.endsWith('.html')).map((file) => `~/crmApiKey/${file}`).sort());
+    const settings = JSON.parse(document.getElementById('crm-demo-settings')!.textContent!);
+    expect(settings.angRequires.crmApiKey).toEqual(['crmResource', 'api4']);
+    expect(settings.cid).toBe(2);
+  });
+
+  it('loads jQuery, AngularJS, the runtime, then the real bundle', async () => {
+    const { document } = await openPage('?cid=3', admin);
+    const scripts = [...document.querySelectorAll('script[src]')].map((script) => script.getAttribute('src'));
+    expect(scripts.slice(0, 4)).toEqual(['/assets/jquery.min.js', '/assets/angular.min.js', '/demo/crm-runtime.js', '/js/crmApiKey.js']);
+  });
+});
+
+describe('sessions from the page', () => {
+  it('log in as the administrator on contact 3 when nobody is logged in', async () => {
+    const { response, document } = await openPage('');
+    expect(response.headers.get('set-cookie')).toMatch(/^SESSCIVISO=[0-9a-f]{64}; path=\/; HttpOnly/);
+    expect(bindings(document)!['contact-id']).toBe(3);
+    expect(JSON.parse(document.getElementById('crm-demo-settings')!.textContent!).cid).toBe(2);
+  });
+
+  it('keep the session a cookie names, and open the own contact for self', async () => {
+    const self = await logIn(demo, 'self');
+    const { response, document } = await openPage('', self);
+    expect(response.headers.get('set-cookie')).toBeNull();
+    expect(document.querySelector('h1')!.textContent).toContain('Kim Selfkey');
+  });
+
+  it('refuse an unknown user or contact', async () => {
+    expect((await openPage('?user=root')).response.status).toBe(400);
+    expect((await openPage('?cid=1', admin)).response.status).toBe(404);
+    expect((await openPage('?cid=../3', admin)).response.status).toBe(404);
+  });
+});
+
+describe('rendering the tab template', () => {
+  it('fills {$block.x|@json|escape} and nothing else', () => {
+    expect(renderTabTemplate('<x a="{$block.a|@json|escape}">', { a: 'q"' })).toBe('<x a="&quot;q\\&quot;&quot;">');
+    expect(() => renderTabTemplate('{if $block.a}x{/if}', { a: true })).toThrow(/Unsupported Smarty tag/);
+    expect(() => renderTabTemplate('{$block.a}', { a: 1 })).toThrow(/Unsupported Smarty tag/);
+    expect(() => renderTabTemplate('{$block.missing|@json|escape}', {})).toThrow(/missing/);
+  });
+
+  it('accepts the extension’s real template', () => {
+    expect(() => renderTabTemplate(tabTemplate, { contact_id: 3, has_key: false, can_view: true, key_hint: null, last_change: null })).not.toThrow();
+  });
+});
