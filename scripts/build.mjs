@@ -21,7 +21,6 @@ export async function buildBundle({ write = true } = {}) {
     charset: 'utf8',
     write,
     logLevel: 'warning',
-    banner: { js: '/* apikeytab: built from src/ by `npm run build`; do not edit. */' },
   });
   return result;
 }

@@ -4,13 +4,15 @@ import type { Confirm } from './confirmDialog';
 import { failureReason, type FailureReason } from './failures';
 import { generateApiKey } from './keyGenerator';
 import { typedKeyProblem, type TypedKeyProblem } from './keyRules';
+import { testApiKey, type KeyTestResult } from './keyTest';
 import { ts } from './translate';
+import { apiv4Url, curlExample } from './usage';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
-type Busy = 'saving' | 'loading' | 'checking' | 'confirming';
+type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
-type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key';
+type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key';
 
 interface LastChange {
   date: string;
@@ -24,7 +26,7 @@ interface Failure {
 
 // usage: <crm-api-key-tab contact-id="3" has-key="true" can-view="true" key-hint="'Ab3x'" last-change="null">
 export class ApiKeyTabController {
-  static $inject = ['$scope', '$element', '$timeout', 'crmApiKeyService', 'crmApiKeyConfirm'];
+  static $inject = ['$scope', '$element', '$timeout', '$q', 'crmApiKeyService', 'crmApiKeyConfirm'];
 
   // Bindings, read once: the page gives the state the tab opens in, so opening makes no request.
   contactId!: number;
@@ -46,6 +48,8 @@ export class ApiKeyTabController {
   isEnteringKey = false;
   typedKey = '';
   typedKeyError = '';
+  /** This site's APIv4 URL for the usage example; computed once, it does not change while the page lives. */
+  apiUrl = '';
 
   /** The full key as last known to this tab (never in the DOM while masked), to notice changes made elsewhere. */
   private knownKey: string | null = null;
@@ -54,6 +58,7 @@ export class ApiKeyTabController {
     private readonly $scope: angular.IScope & { ts?: Translate },
     private readonly $element: JQLite,
     private readonly $timeout: angular.ITimeoutService,
+    private readonly $q: angular.IQService,
     private readonly keys: ApiKeyService,
     private readonly confirm: Confirm,
   ) {}
@@ -63,6 +68,12 @@ export class ApiKeyTabController {
     this.contactId = Number(this.contactId);
     this.keyIsSet = this.hasKey === true;
     this.hint = this.keyIsSet && this.canView && typeof this.keyHint === 'string' ? this.keyHint : null;
+    this.apiUrl = apiv4Url();
+  }
+
+  /** The curl example: with the real key only while it is on screen. */
+  get example(): string {
+    return curlExample(this.apiUrl, this.shownKey);
   }
 
   get isMasked(): boolean {
@@ -82,6 +93,8 @@ export class ApiKeyTabController {
         return ts('Loading the key…');
       case 'checking':
         return ts('Checking the key…');
+      case 'testing':
+        return ts('Testing the key…');
       default:
         return '';
     }
@@ -101,7 +114,7 @@ export class ApiKeyTabController {
     this.afterConfirming(
       {
         title: ts('Regenerate API key?'),
-        message: ts('A new key replaces the current one. Anything using the current key stops working at once.'),
+        message: ts('Anything using the current key stops working at once.'),
         yes: ts('Regenerate'),
         no: ts('Cancel'),
       },
@@ -114,7 +127,7 @@ export class ApiKeyTabController {
     this.afterConfirming(
       {
         title: ts('Revoke API key?'),
-        message: ts('This contact will have no API key. Anything using the current key stops working at once.'),
+        message: ts('Anything using the current key stops working at once.'),
         yes: ts('Revoke'),
         no: ts('Cancel'),
       },
@@ -146,6 +159,22 @@ export class ApiKeyTabController {
     } else {
       this.withKey('copy', (key) => this.copyKey(key));
     }
+  }
+
+  test(): void {
+    if (this.busy) return;
+    if (this.shownKey !== null) {
+      this.testKey(this.shownKey);
+    } else {
+      this.withKey('test', (key) => this.testKey(key));
+    }
+  }
+
+  copyExample(): void {
+    if (this.busy) return;
+    this.$q.when(copyToClipboard(this.example)).then((copied) => {
+      this.statusText = copied ? ts('Example copied.') : ts('Copying was refused: select the example and copy it by hand.');
+    });
   }
 
   startEnteringKey(): void {
@@ -186,7 +215,7 @@ export class ApiKeyTabController {
         (inUse) => {
           this.busy = null;
           if (inUse) {
-            this.typedKeyError = ts('This key is already in use. Choose another one.');
+            this.typedKeyError = ts('This key is already in use. Choose another.');
             this.focus('typed-key');
           } else {
             this.replaceWithTypedKey(key);
@@ -208,7 +237,7 @@ export class ApiKeyTabController {
     this.afterConfirming(
       {
         title: ts('Replace API key?'),
-        message: ts('The key you entered replaces the current one. Anything using the current key stops working at once.'),
+        message: ts('Anything using the current key stops working at once.'),
         yes: ts('Replace'),
         no: ts('Cancel'),
       },
@@ -247,12 +276,12 @@ export class ApiKeyTabController {
           this.typedKeyError = '';
           CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
           if (key === null) {
-            this.statusText = ts('The API key was revoked. Anything that used it can no longer log in.');
+            this.statusText = ts('Key revoked. Anything using it can no longer log in.');
             this.focus('generate');
           } else {
             this.statusText = this.canView
-              ? ts('New key saved. Copy it now and store it somewhere safe: it works like a password.')
-              : ts('New key saved. Copy it now and store it somewhere safe: you will not be able to see it again.');
+              ? ts('New key saved. Copy it now and store it safely.')
+              : ts('New key saved. Copy it now and store it safely: it will not be shown again.');
             this.focus('key');
           }
         },
@@ -303,26 +332,47 @@ export class ApiKeyTabController {
     CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
     this.statusText =
       key === null
-        ? ts('This key was changed elsewhere (in another window or by another user): this contact has no API key now.')
-        : ts('This key was changed elsewhere (in another window or by another user). The tab now shows the current key.');
+        ? ts('The key was removed elsewhere: this contact has no key now.')
+        : ts('The key was changed elsewhere: the tab now shows the current one.');
     return true;
+  }
+
+  private testKey(key: string): void {
+    this.busy = 'testing';
+    this.failure = null;
+    this.statusText = '';
+    // fetch answers outside AngularJS: $q.when brings the answer back into a digest.
+    this.$q
+      .when(testApiKey(key, this.contactId))
+      .then((result) => {
+        if (result.outcome === 'works') {
+          this.statusText = ts('This key works: it authenticates as contact %1.', { 1: result.contactId });
+        } else {
+          this.failure = {
+            summary: result.outcome === 'unreachable' ? ts('The key could not be tested.') : ts('This key does not work yet.'),
+            detail: keyTestMessage(result),
+          };
+        }
+        this.focus('test');
+      })
+      .finally(() => {
+        this.busy = null;
+      });
   }
 
   private copyKey(key: string): void {
     this.busy = 'loading';
-    copyToClipboard(key).then((copied) => {
-      // The clipboard answers outside AngularJS, so the change is applied to the scope here.
-      this.$scope.$applyAsync(() => {
-        this.busy = null;
-        if (copied) {
-          this.statusText = ts('The key was copied to the clipboard.');
-          this.focus('copy');
-        } else {
-          this.shownKey = key;
-          this.statusText = ts('Your browser did not allow copying. The key is selected: press Ctrl+C (or ⌘+C) to copy it.');
-          this.focus('key');
-        }
-      });
+    // The clipboard answers outside AngularJS: $q.when brings the answer back into a digest.
+    this.$q.when(copyToClipboard(key)).then((copied) => {
+      this.busy = null;
+      if (copied) {
+        this.statusText = ts('Key copied.');
+        this.focus('copy');
+      } else {
+        this.shownKey = key;
+        this.statusText = ts('Copying was refused. The key is selected: press Ctrl+C to copy it.');
+        this.focus('key');
+      }
     });
   }
 
@@ -334,9 +384,8 @@ export class ApiKeyTabController {
   private focus(target: FocusTarget): void {
     this.$timeout(
       () => {
-        const element = this.$element[0].querySelector<HTMLElement>(`[data-focus="${target}"]`);
-        element?.focus();
-        if (element instanceof HTMLInputElement && element.readOnly) element.select();
+        // The key field selects itself on focus (selectAll), so a keyboard user can copy at once.
+        this.$element[0].querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus();
       },
       0,
       false,
@@ -347,21 +396,38 @@ export class ApiKeyTabController {
 function failureMessage(reason: FailureReason): string {
   switch (reason) {
     case 'unreachable':
-      return ts('No answer came from the server: the connection may be down, or the server failed. Check your connection and try again.');
+      return ts('No answer from the server. Check your connection and try again.');
     case 'permission':
-      return ts('You do not have permission to change this API key. Ask an administrator for the "edit api keys" permission.');
+      return ts('You do not have permission to change this key.');
     case 'contactMissing':
-      return ts('This contact no longer exists: it may have been deleted. Reload the page.');
+      return ts('This contact no longer exists. Reload the page.');
     case 'noAccess':
-      return ts('The server did not return this contact. Your session may have expired: reload the page and log in again.');
+      return ts('The server did not return this contact: your session may have expired. Reload the page.');
     case 'cannotRead':
-      return ts('You are not allowed to read API keys.');
+      return ts('You may not read API keys.');
     case 'altered':
-      return ts('The server saved a different value than the one sent, so the key would not work as shown. Try again, or generate a new key.');
+      return ts('The server saved a different value than the one sent. Try again.');
     case 'malformed':
-      return ts('The server sent an answer that could not be understood. Try again, or ask an administrator to check the site.');
+      return ts('The server sent an answer that could not be understood.');
     case 'server':
-      return ts('The server reported an error. Try again in a moment; if it keeps happening, ask an administrator to check the CiviCRM logs.');
+      return ts('The server reported an error. Try again; if it persists, ask an administrator to check the CiviCRM log.');
+  }
+}
+
+function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>): string {
+  switch (result.outcome) {
+    case 'unknownKey':
+      return ts('CiviCRM does not know this key: it may have been changed or revoked.');
+    case 'guardRefused':
+      return ts('CiviCRM knows this key but refuses logins with it. Give this contact’s user the permission “authenticate with api key”, or send the site key too.');
+    case 'otherContact':
+      return ts('This key logs in as contact %1, not this contact: another contact has the same key. Generate a new one.', { 1: result.contactId });
+    case 'sessionAnswered':
+      return ts('The server answered for your own login, not for the key, so this proves nothing.');
+    case 'unreachable':
+      return ts('The server could not be reached. Try again.');
+    case 'unexpected':
+      return ts('Unexpected answer from the server (HTTP %1). Is the authx extension enabled?', { 1: result.status });
   }
 }
 
@@ -370,13 +436,13 @@ function typedKeyMessage(problem: TypedKeyProblem): string {
     case 'empty':
       return ts('Enter a key first.');
     case 'spaces':
-      return ts('The key contains a space (check the start and the end). Keys have no spaces.');
+      return ts('Remove the spaces (check the start and the end).');
     case 'characters':
-      return ts('The key may only contain letters A-Z and a-z, digits 0-9, "-" and "_".');
+      return ts('Use only letters A-Z a-z, digits 0-9, - and _.');
     case 'tooShort':
-      return ts('The key is too short: it needs at least 16 characters.');
+      return ts('Too short: at least 16 characters.');
     case 'tooLong':
-      return ts('The key is too long: CiviCRM keeps at most 32 characters and would cut it without warning.');
+      return ts('Too long: at most 32 characters (CiviCRM would cut it silently).');
   }
 }
 

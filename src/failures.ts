@@ -21,7 +21,7 @@ export type FailureReason =
 
 export class ApiKeyError extends Error {
   constructor(readonly reason: FailureReason) {
-    super(`API key request failed: ${reason}`);
+    super(reason);
     this.name = 'ApiKeyError';
   }
 }

@@ -38,7 +38,7 @@ describe('js/crmApiKey.js', () => {
   });
 
   it('declares explicit $inject for everything AngularJS instantiates', () => {
-    expect(bundle).toContain('$inject=["$scope","$element","$timeout","crmApiKeyService","crmApiKeyConfirm"]');
+    expect(bundle).toContain('$inject=["$scope","$element","$timeout","$q","crmApiKeyService","crmApiKeyConfirm"]');
     expect(bundle).toContain('$inject=["crmApi4"]');
     expect(bundle).toContain('$inject=["$q"]');
   });

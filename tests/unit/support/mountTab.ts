@@ -82,7 +82,8 @@ export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble
     throw new Error('the tab never settled');
   };
 
-  const visible = (node: Element) => !node.closest('.ng-hide');
+  // What a user can see: not inside a collapsed <details> (the usage help starts closed).
+  const visible = (node: Element) => !node.closest('.ng-hide') && !node.closest('details:not([open]) > :not(summary)');
   const buttonsByName = () =>
     [...element.querySelectorAll('button')].filter(visible).map((button) => ({ button, name: fold(button.textContent) }));
 

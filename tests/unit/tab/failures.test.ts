@@ -8,7 +8,7 @@ let tab: MountedTab;
 afterEach(() => tab?.destroy());
 
 const faults: Array<[string, Fault, RegExp]> = [
-  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No answer came from the server/],
+  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No answer from the server/],
   ['a 403 with the generic body', { kind: 'status', body: GENERIC_403 }, /do not have permission/],
   ['a 500 with the generic body', { kind: 'status', body: GENERIC_500 }, /The server reported an error/],
   ['the contact deleted meanwhile', { kind: 'status', body: CONTACT_MISSING_500 }, /no longer exists/],
@@ -48,7 +48,7 @@ describe.each(faults)('after %s', (_name, fault, explanation) => {
     expect(tab.alert()).toMatch(explanation);
     expect(tab.element.querySelector('.crm-apikey-masked')!.textContent).toBe(before);
     expect(tab.element.outerHTML).not.toContain(tab.civi.writes[0].params.values.api_key);
-    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Regenerate key', 'Revoke key', 'Enter a key']);
+    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key']);
     expect(document.activeElement).toBe(tab.button('Regenerate key'));
   });
 
@@ -80,7 +80,7 @@ describe('a failed Show key', () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
     tab.civi.permissions = new Set(['edit own api keys']);
     await tab.click('Show key');
-    expect(tab.alert()).toContain('not allowed to read API keys');
+    expect(tab.alert()).toContain('may not read API keys');
   });
 });
 

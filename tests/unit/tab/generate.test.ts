@@ -26,8 +26,8 @@ describe('Generate key', () => {
     const field = tab.field('New API key');
     expect(field.value).toBe(key);
     expect(field.readOnly).toBe(true);
-    expect(tab.buttons()).toEqual(['Hide key', 'Copy key']);
-    expect(tab.status()).toContain('Copy it now and store it somewhere safe');
+    expect(tab.buttons()).toEqual(['Hide key', 'Copy key', 'Test key']);
+    expect(tab.status()).toContain('Copy it now and store it safely');
     expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 1 }]);
     expect(document.activeElement).toBe(field);
   });
@@ -39,7 +39,7 @@ describe('Generate key', () => {
     await tab.click('Generate key');
     const key = sentKey(tab)!;
     expect(tab.field('New API key').value).toBe(key);
-    expect(tab.status()).toContain('you will not be able to see it again');
+    expect(tab.status()).toContain('it will not be shown again');
 
     await tab.click('Hide key');
     expect(tab.text()).toContain('An API key is set. It cannot be displayed again.');
@@ -56,7 +56,7 @@ describe('Generate key', () => {
     await tab.click('Hide key');
     expect(tab.element.outerHTML).not.toContain(key);
     expect(tab.text()).toContain(`hidden, ending in ${key.slice(-4)}`);
-    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Regenerate key', 'Revoke key', 'Enter a key']);
+    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key']);
     expect(document.activeElement).toBe(tab.button('Show key'));
     expect(tab.civi.calls).toHaveLength(1);
   });
@@ -120,7 +120,7 @@ describe('Revoke key', () => {
     expect(tab.civi.writes).toHaveLength(1);
     expect(tab.civi.writes[0].params).toEqual({ where: [['id', '=', 2]], values: { api_key: null } });
     expect(tab.text()).toContain('This contact has no API key.');
-    expect(tab.status()).toContain('revoked');
+    expect(tab.status()).toContain('Key revoked');
     expect(tab.buttons()).toEqual(['Generate key', 'Enter a key']);
     expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 0 }]);
     expect(document.activeElement).toBe(tab.button('Generate key'));

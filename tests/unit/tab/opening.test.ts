@@ -19,7 +19,7 @@ describe('opening the tab', () => {
     const masked = tab.element.querySelector('.crm-apikey-masked')!;
     expect(masked.textContent).toMatch(/•{28}Ab3x/);
     expect(tab.text()).toContain('hidden, ending in Ab3x');
-    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Regenerate key', 'Revoke key', 'Enter a key']);
+    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key']);
     expect(tab.element.querySelector('input')).toBeNull();
     expect(tab.civi.calls).toEqual([]);
   });
