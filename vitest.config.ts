@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // - bundle:  the component specs again, against the shipped js/crmApiKey.js and its partials;
 // - php:     `php -l` on every PHP file and the subscriber's decisions under php-cli;
 // - demo:    the demo server over HTTP, compared with the wire captures of a real CiviCRM;
+// - tools:   the release zip, the translation template and catalogues;
 // - browser: the demo page driven in Debian's Chromium through playwright-core.
 export default defineConfig({
   test: {
@@ -36,6 +37,14 @@ export default defineConfig({
           name: 'demo',
           environment: 'node',
           include: ['tests/demo/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'tools',
+          environment: 'node',
+          include: ['tests/tools/**/*.test.ts'],
+          testTimeout: 60_000,
         },
       },
       {
