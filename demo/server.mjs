@@ -240,7 +240,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
       if (!(apiKey === null || (typeof apiKey === 'string' && apiKey !== '' && [...apiKey].length <= API_KEY_COLUMN_WIDTH))) {
         return jsonReply(400, { error_message: '"api_key" must be null or a string of 1 to 32 characters.' });
       }
-      await store.setApiKey(contactId, apiKey);
+      await store.setApiKey(contactId, apiKey, current.user.contactId);
       return jsonReply(200, { contact_id: contactId, has_key: apiKey !== null });
     }
     if (!GRANTABLE_CONTACT_IDS.includes(contactId) || typeof input.granted !== 'boolean') {

@@ -2,6 +2,7 @@
 
 namespace Civi\ApiKeyTab;
 
+use Civi\Api4\Activity;
 use Civi\Api4\Contact;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Service\AutoSubscriber;
@@ -59,15 +60,75 @@ class ContactTab extends AutoSubscriber {
     $tabs[] = self::tab() + [
       'count' => $hasKey ? 1 : 0,
       'template' => 'apikeytab/ApiKeyTab.tpl',
+    ] + self::inertToAngular([
       'contact_id' => $contactId,
       'has_key' => $hasKey,
       'can_view' => $canView,
       // Only the last 4 characters ever leave the server with the page, and only to viewers who
       // could read the whole key anyway. Keys set by other means may hold multibyte characters.
       'key_hint' => ($hasKey && $canView) ? mb_substr($key, -4, NULL, 'UTF-8') : NULL,
-      'last_change' => NULL,
-    ];
+      'last_change' => self::lastChange($contactId),
+    ]);
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
+  }
+
+  /**
+   * When and by whom the key was last changed: the newest activity KeyAudit recorded on the contact.
+   *
+   * Explicit joins through ActivityContact, because Activity's source_contact_id is a pseudo-field:
+   * selecting source_contact_id.display_name is silently dropped from the result.
+   *
+   * @return array{date: string, by: ?string}|null
+   *   `by` is NULL when the contact who made the change has since been deleted.
+   */
+  private static function lastChange(int $contactId): ?array {
+    try {
+      $activity = Activity::get(FALSE)
+        ->addSelect('activity_date_time', 'source.display_name')
+        ->addJoin('Contact AS target', 'INNER', 'ActivityContact', ['id', '=', 'target.activity_id'], ['target.record_type_id:name', '=', '"Activity Targets"'])
+        ->addJoin('Contact AS source', 'LEFT', 'ActivityContact', ['id', '=', 'source.activity_id'], ['source.record_type_id:name', '=', '"Activity Source"'])
+        ->addWhere('activity_type_id:name', '=', KeyAudit::ACTIVITY_TYPE)
+        ->addWhere('target.id', '=', $contactId)
+        ->addOrderBy('activity_date_time', 'DESC')
+        ->addOrderBy('id', 'DESC')
+        ->setLimit(1)
+        ->execute()
+        ->first();
+    }
+    catch (\Throwable $e) {
+      // The tabset hook runs for the whole contact summary: a failing lookup must cost this line
+      // of the tab, not the page.
+      \Civi::log()->error('apikeytab: the last API key change of contact {contact} could not be read: {cause}', [
+        'contact' => $contactId,
+        'cause' => get_class($e) . ': ' . $e->getMessage(),
+      ]);
+      return NULL;
+    }
+    if ($activity === NULL) {
+      return NULL;
+    }
+    return ['date' => $activity['activity_date_time'], 'by' => $activity['source.display_name'] ?? NULL];
+  }
+
+  /**
+   * Breaks every "{{" in the strings bound to the component.
+   *
+   * AngularJS interpolates {{ }} in every attribute of the element before the one-way binding
+   * parses it, and neither |@json nor |escape touches braces: a contact named
+   * "{{constructor.constructor('alert(1)')()}}" would run code in the viewer's browser. An
+   * expression needs an unbroken "{{", so a zero-width space after each "{" that another "{"
+   * follows leaves none (the look-ahead also catches runs like "{{{"), and the text looks the same.
+   * JSON itself never puts two braces together, so the strings are the only source. Byte-wise, so
+   * that a value that is not valid UTF-8 passes through untouched: "{" never occurs inside a
+   * multibyte character.
+   */
+  private static function inertToAngular(array $bindings): array {
+    array_walk_recursive($bindings, function (&$value): void {
+      if (is_string($value)) {
+        $value = preg_replace('/\{(?=\{)/', "{\u{200B}", $value);
+      }
+    });
+    return $bindings;
   }
 
   private static function tab(): array {

@@ -321,7 +321,7 @@ async function contactUpdate(params, user, store, options) {
   for (const id of ids) {
     if (changesKey) {
       const saved = storedApiKey(values.api_key);
-      await store.setApiKey(id, options.alterApiKey ? options.alterApiKey(saved) : saved);
+      await store.setApiKey(id, options.alterApiKey ? options.alterApiKey(saved) : saved, user?.contactId ?? id);
     }
     const { api_key: apiKey, 'email_primary.email': _email, ...record } = storedRecord(id, store);
     // The echo carries api_key only when it was written, even to users who cannot read keys

@@ -14,6 +14,33 @@ export function escapeHtml(/** @type {string} */ text) {
   return text.replace(/[&<>"']/g, (character) => HTML_ENTITIES[/** @type {keyof typeof HTML_ENTITIES} */ (character)]);
 }
 
+/**
+ * Breaks every `{{` in the strings bound to the tab, as ContactTab::inertToAngular() does: AngularJS
+ * interpolates `{{ }}` in any attribute before the one-way binding reads it, and escaping leaves
+ * braces alone. A zero-width space after each `{` that another `{` follows leaves none.
+ * @template T
+ * @param {T} value
+ * @returns {T}
+ */
+export function inertToAngular(value) {
+  if (typeof value === 'string') return /** @type {T} */ (value.replace(/\{(?=\{)/g, '{\u200B'));
+  if (Array.isArray(value)) return /** @type {T} */ (value.map(inertToAngular));
+  if (value !== null && typeof value === 'object') {
+    return /** @type {T} */ (Object.fromEntries(Object.entries(value).map(([key, item]) => [key, inertToAngular(item)])));
+  }
+  return value;
+}
+
+/**
+ * `last-change` of the tab: the newest key-change activity on the contact, or null.
+ * @param {import('./store.mjs').DemoStore} store
+ * @param {number} contactId
+ */
+function lastChange(store, contactId) {
+  const [newest] = store.keyChanges(contactId);
+  return newest ? { date: newest.date, by: displayName(newest.sourceContactId) } : null;
+}
+
 /** JSON inside <script type="application/json">: only `<` could end the element early. */
 function scriptJson(/** @type {unknown} */ value) {
   return JSON.stringify(value).replace(/</g, '\\u003c');
@@ -109,13 +136,13 @@ export async function renderContactSummary({ root, user, contactId, selectedTab,
   let keyPanel = '';
   if (showsKeyTab) {
     const template = await readFile(join(root, 'templates', 'apikeytab', 'ApiKeyTab.tpl'), 'utf8');
-    const block = {
+    const block = inertToAngular({
       contact_id: contactId,
       has_key: apiKey !== null,
       can_view: canView,
       key_hint: canView && apiKey !== null ? [...apiKey].slice(-4).join('') : null,
-      last_change: null,
-    };
+      last_change: lastChange(store, contactId),
+    });
     keyPanel = `
       <div id="contact-apikey" role="tabpanel" aria-labelledby="tab-anchor-apikey"${selected === 'apikey' ? '' : ' hidden'}>
 ${renderTabTemplate(template, block)}

@@ -1,4 +1,5 @@
-// The demo's whole state (keys, authx grants, sessions, the site key) in one JSON file.
+// The demo's whole state (keys, their audit trail, authx grants, sessions, the site key) in one
+// JSON file.
 // Every change is written before the request that made it is answered, so a key the page showed
 // as saved survives a restart, and a crash mid-write leaves the previous file intact.
 import { randomBytes } from 'node:crypto';
@@ -10,15 +11,38 @@ export const GRANTABLE_CONTACT_IDS = [4, 5];
 const MAX_SESSIONS = 200;
 
 /**
+ * What the extension's KeyAudit records on the contact whose key changed (activity type
+ * `apikeytab_key_changed`, status Completed). Never any part of a key.
+ * @typedef {{id: number, subject: KeyChangeSubject, date: string, sourceContactId: number, targetContactId: number}} KeyChangeActivity
+ * @typedef {'API key generated' | 'API key replaced' | 'API key revoked'} KeyChangeSubject
  * @typedef {{user: string, createdAt: number}} Session
  * @typedef {{
  *   siteKey: string,
  *   apiKeys: Record<string, string | null>,
  *   modifiedDates: Record<string, string>,
+ *   activities: KeyChangeActivity[],
  *   authxGrants: Record<string, boolean>,
  *   sessions: Record<string, Session>,
  * }} DemoData
  */
+
+const SUBJECTS = ['API key generated', 'API key replaced', 'API key revoked'];
+
+/**
+ * The subject KeyAudit gives a change from `before` to `after` (as saved), or null when the key did
+ * not change. An empty key counts as none.
+ * @param {string | null} before
+ * @param {string | null} after
+ * @returns {KeyChangeSubject | null}
+ */
+export function keyChangeSubject(before, after) {
+  const had = before !== null && before !== '';
+  const has = after !== null && after !== '';
+  if (!had && !has) return null;
+  if (!had) return 'API key generated';
+  if (!has) return 'API key revoked';
+  return before === after ? null : 'API key replaced';
+}
 
 /** @returns {DemoData} */
 function seedData() {
@@ -26,6 +50,7 @@ function seedData() {
     siteKey: randomBytes(24).toString('base64url'),
     apiKeys: Object.fromEntries(CONTACT_IDS.map((id) => [id, null])),
     modifiedDates: {},
+    activities: [],
     authxGrants: Object.fromEntries(GRANTABLE_CONTACT_IDS.map((id) => [id, false])),
     sessions: {},
   };
@@ -52,6 +77,18 @@ function normalize(parsed) {
   }
   for (const id of GRANTABLE_CONTACT_IDS) {
     if (typeof raw.authxGrants?.[id] === 'boolean') data.authxGrants[id] = raw.authxGrants[id];
+  }
+  for (const activity of Array.isArray(raw.activities) ? raw.activities : []) {
+    if (
+      Number.isInteger(activity?.id) &&
+      SUBJECTS.includes(activity.subject) &&
+      typeof activity.date === 'string' &&
+      CONTACT_IDS.includes(activity.sourceContactId) &&
+      CONTACT_IDS.includes(activity.targetContactId)
+    ) {
+      const { id, subject, date, sourceContactId, targetContactId } = activity;
+      data.activities.push({ id, subject, date, sourceContactId, targetContactId });
+    }
   }
   for (const [token, session] of Object.entries(raw.sessions ?? {})) {
     if (/^[0-9a-f]{64}$/.test(token) && typeof session?.user === 'string' && typeof session.createdAt === 'number') {
@@ -146,13 +183,31 @@ export class DemoStore {
   }
 
   /**
+   * Saves a key and, when it changed, the activity KeyAudit would record, in the same write.
    * @param {number} contactId
-   * @param {string | null} apiKey
+   * @param {string | null} apiKey as the column holds it
+   * @param {number} sourceContactId who made the change (the contact itself when nobody is logged in)
    */
-  async setApiKey(contactId, apiKey) {
+  async setApiKey(contactId, apiKey, sourceContactId) {
+    const now = civicrmTimestamp(new Date());
+    const subject = keyChangeSubject(this.apiKey(contactId), apiKey);
+    if (subject !== null) {
+      const id = Math.max(0, ...this.data.activities.map((activity) => activity.id)) + 1;
+      this.data.activities.push({ id, subject, date: now, sourceContactId, targetContactId: contactId });
+    }
     this.data.apiKeys[contactId] = apiKey;
-    this.data.modifiedDates[contactId] = civicrmTimestamp(new Date());
+    this.data.modifiedDates[contactId] = now;
     await this.save();
+  }
+
+  /**
+   * The key-change activities on a contact, newest first (by date, then id, as the PHP side asks).
+   * @param {number} contactId
+   */
+  keyChanges(contactId) {
+    return this.data.activities
+      .filter((activity) => activity.targetContactId === contactId)
+      .sort((a, b) => b.date.localeCompare(a.date) || b.id - a.id);
   }
 
   /** @param {number} contactId */

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderTabTemplate } from '../../demo/lib/page.mjs';
-import { control, logIn, startInProcessDemo, type DemoUserName, type InProcessDemo } from './support/demoClient';
+import { inertToAngular, renderTabTemplate } from '../../demo/lib/page.mjs';
+import { api4, control, logIn, startInProcessDemo, type DemoUserName, type InProcessDemo } from './support/demoClient';
 
 const tabTemplate = readFileSync(fileURLToPath(new URL('../../templates/apikeytab/ApiKeyTab.tpl', import.meta.url)), 'utf8');
 
@@ -68,13 +68,40 @@ describe('the tab as CiviCRM renders it', () => {
   it('gives a reader the last 4 characters', async () => {
     await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: 'AbcdefghijklmnopqrstuvwxyzWXYZ12' }, admin);
     const { document } = await openPage('?cid=3', admin);
-    expect(bindings(document)).toEqual({ 'contact-id': 3, 'has-key': true, 'can-view': true, 'key-hint': 'YZ12', 'last-change': null });
+    expect(bindings(document)).toMatchObject({ 'contact-id': 3, 'has-key': true, 'can-view': true, 'key-hint': 'YZ12' });
   });
 
   it('gives a self-service user no hint of their own key', async () => {
     await control(demo, 'POST', '/demo/set-key', { cid: 5, api_key: 'SelfSelfSelfSelfSelfSelfSelf1234' }, admin);
     const { document } = await openPage('?user=self');
-    expect(bindings(document)).toEqual({ 'contact-id': 5, 'has-key': true, 'can-view': false, 'key-hint': null, 'last-change': null });
+    expect(bindings(document)).toMatchObject({ 'contact-id': 5, 'has-key': true, 'can-view': false, 'key-hint': null });
+  });
+
+  it('gives no last change for a contact whose key was never changed', async () => {
+    const { document } = await openPage('?cid=4', admin);
+    expect(bindings(document)!['last-change']).toBeNull();
+  });
+
+  it('gives the date and the name of whoever made the newest change', async () => {
+    const self = await logIn(demo, 'self');
+    await api4(demo, 'Contact', 'update', { where: [['id', '=', 5]], values: { api_key: 'KimsOwnKeyKimsOwnKeyKimsOwnKey12' } }, { cookie: self });
+    let { document } = await openPage('?cid=5', admin);
+    const byKim = bindings(document)!['last-change'];
+    expect(byKim).toEqual({ date: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/), by: 'Kim Selfkey' });
+
+    await api4(demo, 'Contact', 'update', { where: [['id', '=', 5]], values: { api_key: null } }, { cookie: admin });
+    ({ document } = await openPage('?user=self'));
+    expect(bindings(document)!['last-change']).toEqual({ date: expect.any(String), by: 'Standalone Admin' });
+    expect(bindings(document)!['last-change'].date >= byKim.date).toBe(true);
+  });
+
+  it('breaks every "{{" of a hint, so Angular finds no expression in any attribute', async () => {
+    await control(demo, 'POST', '/demo/set-key', { cid: 2, api_key: 'HostileHintHostile{{{1' }, admin);
+    const { html, document } = await openPage('?cid=2', admin);
+    const tab = document.querySelector('crm-api-key-tab')!;
+    for (const attribute of tab.getAttributeNames()) expect(tab.getAttribute(attribute)).not.toContain('{{');
+    expect(html).not.toMatch(/key-hint="[^"]*\{\{/);
+    expect(bindings(document)!['key-hint'].replace(/\u200B/g, '')).toBe('{{{1');
   });
 
   it('escapes a hint holding quotes and markup, so it stays one attribute value', async () => {
@@ -129,6 +156,17 @@ describe('rendering the tab template', () => {
     expect(() => renderTabTemplate('{if $block.a}x{/if}', { a: true })).toThrow(/Unsupported Smarty tag/);
     expect(() => renderTabTemplate('{$block.a}', { a: 1 })).toThrow(/Unsupported Smarty tag/);
     expect(() => renderTabTemplate('{$block.missing|@json|escape}', {})).toThrow(/missing/);
+  });
+
+  it('breaks every "{{" in strings at any depth, and leaves everything else alone', () => {
+    const hostile = "{{constructor.constructor('alert(1)')()}} {{{x}}} {";
+    const inert = inertToAngular({ contact_id: 3, has_key: true, can_view: true, key_hint: '{{{1', last_change: { date: '{{1+1}}', by: hostile } });
+    expect(JSON.stringify(inert)).not.toContain('{{');
+    expect(inert.last_change.by.replace(/\u200B/g, '')).toBe(hostile);
+    expect(inert.key_hint).toBe('{\u200B{\u200B{1');
+    expect(inertToAngular({ a: 1, b: null, c: [false, 'x{y}'] })).toEqual({ a: 1, b: null, c: [false, 'x{y}'] });
+    const rendered = renderTabTemplate(tabTemplate, inert);
+    expect(rendered).not.toContain('{{');
   });
 
   it('accepts the extension’s real template', () => {

@@ -1,8 +1,9 @@
 <?php
-// Stand-ins for the parts of CiviCRM the subscriber touches, with the same names and call shapes
+// Stand-ins for the parts of CiviCRM the subscribers touch, with the same names and call shapes
 // as core (facts from civicrm-core: Civi/Core/Service/AutoSubscriber.php,
-// Civi/Core/Event/GenericHookEvent.php, CRM/Core/Permission.php, CRM/Core/Session.php). Each one
-// records what it was asked, so the cases can assert what was NOT done as well as what was.
+// Civi/Core/Event/GenericHookEvent.php, Civi/Core/Event/PreEvent.php, Civi/Core/Event/PostEvent.php,
+// CRM/Utils/Hook.php, CRM/Core/Permission.php, CRM/Core/Session.php). Each one records what it was
+// asked, so the cases can assert what was NOT done as well as what was.
 
 namespace Symfony\Component\EventDispatcher {
 
@@ -49,6 +50,34 @@ namespace Civi\Core\Event {
 
   }
 
+  /**
+   * What CRM_Utils_Hook::pre() dispatches as hook_civicrm_pre: the hook's ($op, $objectName, $id,
+   * &$params) as the properties action, entity, id and params (by reference).
+   */
+  class PreEvent {
+
+    public $params;
+
+    public function __construct(public $action, public $entity, public $id, &$params) {
+      $this->params = &$params;
+    }
+
+  }
+
+  /**
+   * What CRM_Utils_Hook::post() dispatches as hook_civicrm_post: ($op, $objectName, $objectId,
+   * &$objectRef) as action, entity, id and object.
+   */
+  class PostEvent {
+
+    public $object;
+
+    public function __construct(public $action, public $entity, public $id, &$object) {
+      $this->object = &$object;
+    }
+
+  }
+
 }
 
 namespace Civi\Api4 {
@@ -84,6 +113,9 @@ namespace Civi\Api4 {
 
     public function execute(): Result {
       World::$queries[] = ['checkPermissions' => $this->checkPermissions, 'select' => $this->select, 'where' => $this->where];
+      if (World::$contactGetFailure) {
+        throw World::$contactGetFailure;
+      }
       $rows = [];
       foreach (World::$apiKeys as $id => $key) {
         if ($this->where === [['id', '=', $id]]) {
@@ -91,6 +123,89 @@ namespace Civi\Api4 {
         }
       }
       return new Result($rows);
+    }
+
+  }
+
+  class Activity {
+
+    public static function get(bool $checkPermissions = TRUE): ActivityGet {
+      return new ActivityGet($checkPermissions);
+    }
+
+    public static function create(bool $checkPermissions = TRUE): ActivityCreate {
+      return new ActivityCreate($checkPermissions);
+    }
+
+  }
+
+  /**
+   * Records the query and answers with the rows the case prepared: ordering, joins and limits are
+   * CiviCRM's business; the cases check that the query asks for them.
+   */
+  class ActivityGet {
+
+    private array $query = ['select' => [], 'join' => [], 'where' => [], 'orderBy' => [], 'limit' => NULL];
+
+    public function __construct(private bool $checkPermissions) {
+    }
+
+    public function addSelect(string ...$fields): self {
+      array_push($this->query['select'], ...$fields);
+      return $this;
+    }
+
+    public function addJoin(string $entity, string $side, ...$conditions): self {
+      $this->query['join'][] = [$entity, $side, ...$conditions];
+      return $this;
+    }
+
+    public function addWhere(string $field, string $op, $value): self {
+      $this->query['where'][] = [$field, $op, $value];
+      return $this;
+    }
+
+    public function addOrderBy(string $field, string $direction = 'ASC'): self {
+      $this->query['orderBy'][$field] = $direction;
+      return $this;
+    }
+
+    public function setLimit(int $limit): self {
+      $this->query['limit'] = $limit;
+      return $this;
+    }
+
+    public function execute(): Result {
+      World::$activityQueries[] = ['checkPermissions' => $this->checkPermissions] + $this->query;
+      if (World::$activityGetFailure) {
+        throw World::$activityGetFailure;
+      }
+      return new Result(World::$activityRows);
+    }
+
+  }
+
+  class ActivityCreate {
+
+    private array $values = [];
+
+    public function __construct(private bool $checkPermissions) {
+    }
+
+    public function addValue(string $field, $value): self {
+      $this->values[$field] = $value;
+      return $this;
+    }
+
+    public function execute(): Result {
+      if (World::$activityCreateFailure) {
+        throw World::$activityCreateFailure;
+      }
+      if (World::$duringActivityCreate) {
+        (World::$duringActivityCreate)();
+      }
+      World::$activities[] = ['checkPermissions' => $this->checkPermissions, 'values' => $this->values];
+      return new Result([$this->values]);
     }
 
   }
@@ -129,6 +244,27 @@ namespace ApiKeyTabTests {
 
     public static array $translations = [];
 
+    /** @var array[] Activity.get calls, with the parts of the query */
+    public static array $activityQueries = [];
+
+    /** @var array[] what Activity.get answers */
+    public static array $activityRows = [];
+
+    /** @var array[] activities created, with their values */
+    public static array $activities = [];
+
+    public static ?\Throwable $activityGetFailure = NULL;
+
+    public static ?\Throwable $activityCreateFailure = NULL;
+
+    public static ?\Throwable $contactGetFailure = NULL;
+
+    /** @var ?callable runs inside Activity.create, as other listeners of the activity's hooks would */
+    public static $duringActivityCreate = NULL;
+
+    /** @var array[] [level, message, context] of every log call */
+    public static array $log = [];
+
     public static function reset(): void {
       self::$permissions = [];
       self::$loggedInContactId = NULL;
@@ -137,6 +273,25 @@ namespace ApiKeyTabTests {
       self::$permissionChecks = [];
       self::$loadedModules = [];
       self::$translations = [];
+      self::$activityQueries = [];
+      self::$activityRows = [];
+      self::$activities = [];
+      self::$activityGetFailure = NULL;
+      self::$activityCreateFailure = NULL;
+      self::$contactGetFailure = NULL;
+      self::$duringActivityCreate = NULL;
+      self::$log = [];
+    }
+
+  }
+
+  /**
+   * The PSR-3 logger Civi::log() returns, reduced to what is called.
+   */
+  class Logger {
+
+    public function __call(string $level, array $arguments): void {
+      World::$log[] = [$level, ...$arguments];
     }
 
   }
@@ -155,9 +310,14 @@ namespace ApiKeyTabTests {
 namespace {
 
   use ApiKeyTabTests\AngularLoader;
+  use ApiKeyTabTests\Logger;
   use ApiKeyTabTests\World;
 
   class Civi {
+
+    public static function log(): Logger {
+      return new Logger();
+    }
 
     public static function service(string $id) {
       if ($id !== 'angularjs.loader') {

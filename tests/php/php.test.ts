@@ -1,5 +1,6 @@
-// The PHP side under php-cli, without CiviCRM: syntax of every PHP file, the subscriber's decisions
-// and the tab template (tests/php/tab-cases.php, one test per case), and info.xml.
+// The PHP side under php-cli, without CiviCRM: syntax of every PHP file, the subscribers' decisions,
+// the tab template and the managed activity type (tests/php/*-cases.php, one test per case), and
+// info.xml.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -20,28 +21,57 @@ function phpFiles(dir: string): string[] {
   });
 }
 
-// Kept here as well as in tab-cases.php: if the script dies or drops a case, these tests still
-// exist and fail, instead of the suite quietly shrinking.
-const EXPECTED_CASES = [
-  'subscribes to hook_civicrm_tabset as an AutoSubscriber',
-  'admin on another contact with a key: tab, count 1, last 4 characters, module loaded',
-  'admin on a contact without a key: count 0, no hint',
-  'an empty key counts as no key',
-  '"edit api keys" alone: full tab on any contact',
-  'self-service user on their own contact: tab without a hint although a key is set',
-  "self-service user on someone else's contact: no tab, no query, no module",
-  'no key permission, even on their own contact: no tab, no query, no module',
-  'nobody logged in: "edit own api keys" matches no contact',
-  'no contact in the context: no tab, nothing asked',
-  'Contact Layout editor: the entry alone, no query, no module',
-  'another tabset, even one naming a contact: tabs untouched, nothing asked',
-  'hostile key: the hint is its last 4 characters, and the key stays out',
-  'multibyte key: the hint is the last 4 characters, not bytes',
-  'a key shorter than 4 characters is its own hint',
-  'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)',
-  "template carries the subscriber's entry for a hostile key through |@json|escape",
-  'template carries hostile values of every kind through |@json|escape',
-];
+// Kept here as well as in the scripts: if a script dies or drops a case, these tests still exist
+// and fail, instead of the suite quietly shrinking.
+const CASE_SCRIPTS: Record<string, string[]> = {
+  'tests/php/tab-cases.php': [
+    'subscribes to hook_civicrm_tabset as an AutoSubscriber',
+    'admin on another contact with a key: tab, count 1, last 4 characters, module loaded',
+    'admin on a contact without a key: count 0, no hint',
+    'an empty key counts as no key',
+    '"edit api keys" alone: full tab on any contact',
+    'self-service user on their own contact: tab without a hint although a key is set',
+    "self-service user on someone else's contact: no tab, no query, no module",
+    'no key permission, even on their own contact: no tab, no query, no module',
+    'nobody logged in: "edit own api keys" matches no contact',
+    'no contact in the context: no tab, nothing asked',
+    'Contact Layout editor: the entry alone, no query, no module',
+    'another tabset, even one naming a contact: tabs untouched, nothing asked',
+    'hostile key: the hint is its last 4 characters, and the key stays out',
+    'multibyte key: the hint is the last 4 characters, not bytes',
+    'a key shorter than 4 characters is its own hint',
+    'last change: the newest key-change activity on the contact, in 2 queries per page view',
+    'last change by a contact deleted since: by is null',
+    'last change lookup failing: the tab shows without it, and the error is logged',
+    'hostile contact name, key and date: no "{{" reaches an attribute, and the text reads the same',
+    'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)',
+    "template carries the subscriber's entry for a hostile key through |@json|escape",
+    'template carries hostile values of every kind through |@json|escape',
+  ],
+  'tests/php/audit-cases.php': [
+    'subscribes to hook_civicrm_pre (late) and hook_civicrm_post as an AutoSubscriber',
+    'no key, then a key: "API key generated", by the logged-in contact',
+    'an empty key counts as none: "API key generated"',
+    'a key, then another: "API key replaced"',
+    'a key, then null: "API key revoked"',
+    "a key, then '': \"API key revoked\"",
+    'the same key again, or no key cleared again: nothing recorded',
+    'a change the write did not make (params say so, the column does not): nothing recorded',
+    '33 characters sent, 29 + "..." saved: judged by what was saved',
+    'an edit without api_key: no query, nothing recorded',
+    'organizations and households are audited; other objects and operations are not even read',
+    'a new contact created with a key: "API key generated", in one query',
+    'a new contact created without a key: no query, nothing recorded',
+    'nobody logged in (cv, cron): the changed contact is the source',
+    'a session holding the id as a string: the source is a number',
+    'no part of any key reaches any field of any activity',
+    'writing the activity audits nothing it causes',
+    'a failed activity write is logged without the key, and the key change stands',
+    'a failed read before the write is logged, and the edit goes on unrecorded',
+    'a write that failed after pre leaves nothing for the next edit to misreport',
+    'managed/ActivityType.mgd.php declares the activity type as an OptionValue',
+  ],
+};
 
 interface CaseResult {
   name: string;
@@ -50,12 +80,12 @@ interface CaseResult {
 }
 
 // Run once while the tests are collected, so that each case can be a test of its own.
-let caseResults: CaseResult[] = [];
-let caseCrash = '';
-try {
-  caseResults = JSON.parse(php('tests/php/tab-cases.php')) as CaseResult[];
-} catch (error) {
-  caseCrash = String(error);
+function runCases(script: string): { results: CaseResult[]; crash: string } {
+  try {
+    return { results: JSON.parse(php(script)) as CaseResult[], crash: '' };
+  } catch (error) {
+    return { results: [], crash: String(error) };
+  }
 }
 
 interface InfoXml {
@@ -91,7 +121,9 @@ describe('php -l', () => {
   const files = phpFiles(root);
 
   it("finds the extension's PHP files", () => {
-    expect(files).toEqual(expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'ang/crmApiKey.ang.php']));
+    expect(files).toEqual(
+      expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'Civi/ApiKeyTab/KeyAudit.php', 'managed/ActivityType.mgd.php', 'ang/crmApiKey.ang.php']),
+    );
   });
 
   for (const file of files) {
@@ -101,21 +133,25 @@ describe('php -l', () => {
   }
 });
 
-describe('subscriber and template (tests/php/tab-cases.php)', () => {
-  it('the script ran and reported exactly the expected cases', () => {
-    expect(caseCrash).toBe('');
-    expect(caseResults.map((result) => result.name)).toEqual(EXPECTED_CASES);
-  });
+for (const [script, expectedCases] of Object.entries(CASE_SCRIPTS)) {
+  describe(script, () => {
+    const { results, crash } = runCases(script);
 
-  for (const name of EXPECTED_CASES) {
-    it(name, () => {
-      const result = caseResults.find((candidate) => candidate.name === name);
-      expect(result, caseCrash || 'the script did not report this case').toBeDefined();
-      expect(result?.message).toBe('');
-      expect(result?.ok).toBe(true);
+    it('the script ran and reported exactly the expected cases', () => {
+      expect(crash).toBe('');
+      expect(results.map((result) => result.name)).toEqual(expectedCases);
     });
-  }
-});
+
+    for (const name of expectedCases) {
+      it(name, () => {
+        const result = results.find((candidate) => candidate.name === name);
+        expect(result, crash || 'the script did not report this case').toBeDefined();
+        expect(result?.message).toBe('');
+        expect(result?.ok).toBe(true);
+      });
+    }
+  });
+}
 
 describe('info.xml', () => {
   it('is well-formed and names the extension apikeytab, a module', () => {
@@ -132,8 +168,8 @@ describe('info.xml', () => {
     expect(info().version).toBe(pkg.version);
   });
 
-  it('declares exactly the mixins ang-php, scan-classes and smarty', () => {
-    expect(info().mixins).toEqual(['ang-php@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
+  it('declares exactly the mixins ang-php, mgd-php, scan-classes and smarty', () => {
+    expect(info().mixins).toEqual(['ang-php@1.0.0', 'mgd-php@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
   });
 
   it('maps Civi\\ to a Civi folder that scan-classes can scan', () => {

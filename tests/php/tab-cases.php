@@ -1,21 +1,16 @@
 <?php
-// The subscriber's decisions and the tab template, checked under php-cli with CiviCRM replaced by
-// civicrm-stubs.php. Prints one JSON array of {name, ok, message}; tests/php/php.test.ts makes a
-// test of each and fails if the list is not exactly the one it expects.
+// The tab subscriber's decisions and the tab template, checked under php-cli with CiviCRM replaced
+// by civicrm-stubs.php (tests/php/harness.php). tests/php/php.test.ts makes a test of each case and
+// fails if the list is not exactly the one it expects.
 
 use ApiKeyTabTests\World;
 use Civi\ApiKeyTab\ContactTab;
+use Civi\ApiKeyTab\KeyAudit;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Service\AutoSubscriber;
 
-// A warning or notice (an unset index, an offset on NULL) is a defect: fail the case with it.
-set_error_handler(function (int $severity, string $message, string $file, int $line): bool {
-  throw new ErrorException($message, 0, $severity, $file, $line);
-});
+require __DIR__ . '/harness.php';
 
-require __DIR__ . '/civicrm-stubs.php';
-
-const ROOT = __DIR__ . '/../..';
 const TEMPLATE = ROOT . '/templates/apikeytab/ApiKeyTab.tpl';
 const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change'];
 const ADMIN = 2;
@@ -25,16 +20,6 @@ const SELF_SERVICE = 5;
 const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
 const HOSTILE_KEY = '"><script>x</script>{{1+1}}';
 const SUMMARY_TAB = ['id' => 'summary', 'title' => 'Summary', 'weight' => 0, 'icon' => 'crm-i fa-address-card-o'];
-
-// Load classes the way info.xml's <classloader> tells CiviCRM to, so a wrong prefix or path fails.
-$psr4 = simplexml_load_file(ROOT . '/info.xml')->classloader->psr4;
-spl_autoload_register(function (string $class) use ($psr4): void {
-  $prefix = (string) $psr4['prefix'];
-  $file = ROOT . '/' . $psr4['path'] . '/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
-  if (str_starts_with($class, $prefix) && is_file($file)) {
-    require $file;
-  }
-});
 
 /**
  * Calls the subscriber as core's dispatcher would for CRM_Utils_Hook::tabset(), with `tabs` passed
@@ -51,25 +36,6 @@ function viewContact(int $contactId): array {
   return tabset('civicrm/contact/view', ['contact_id' => $contactId, 'contact_type' => 'Individual', 'contact_sub_type' => []]);
 }
 
-function given(array $permissions, $loggedInContactId, array $apiKeys): void {
-  World::reset();
-  World::$permissions = $permissions;
-  World::$loggedInContactId = $loggedInContactId;
-  World::$apiKeys = $apiKeys;
-}
-
-function same($expected, $actual, string $what): void {
-  if ($expected !== $actual) {
-    throw new RuntimeException("$what: expected " . var_export($expected, TRUE) . ', got ' . var_export($actual, TRUE));
-  }
-}
-
-function expect(bool $condition, string $what): void {
-  if (!$condition) {
-    throw new RuntimeException($what);
-  }
-}
-
 /**
  * The single entry the subscriber added after core's summary tab.
  */
@@ -79,7 +45,7 @@ function apiKeyTab(array $tabs): array {
   return $tabs[1];
 }
 
-function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint): array {
+function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?array $lastChange = NULL): array {
   return [
     'id' => 'apikey',
     'title' => 'API Key',
@@ -91,7 +57,7 @@ function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint): ar
     'has_key' => $hasKey,
     'can_view' => $canView,
     'key_hint' => $hint,
-    'last_change' => NULL,
+    'last_change' => $lastChange,
   ];
 }
 
@@ -99,9 +65,28 @@ function keyLookup(int $contactId): array {
   return [['checkPermissions' => FALSE, 'select' => ['api_key'], 'where' => [['id', '=', $contactId]]]];
 }
 
+/**
+ * The newest key-change activity whose target is the contact, with its source's name, through
+ * explicit ActivityContact joins (source_contact_id.display_name is silently dropped by APIv4).
+ */
+function lastChangeQuery(int $contactId): array {
+  return [
+    'checkPermissions' => FALSE,
+    'select' => ['activity_date_time', 'source.display_name'],
+    'join' => [
+      ['Contact AS target', 'INNER', 'ActivityContact', ['id', '=', 'target.activity_id'], ['target.record_type_id:name', '=', '"Activity Targets"']],
+      ['Contact AS source', 'LEFT', 'ActivityContact', ['id', '=', 'source.activity_id'], ['source.record_type_id:name', '=', '"Activity Source"']],
+    ],
+    'where' => [['activity_type_id:name', '=', KeyAudit::ACTIVITY_TYPE], ['target.id', '=', $contactId]],
+    'orderBy' => ['activity_date_time' => 'DESC', 'id' => 'DESC'],
+    'limit' => 1,
+  ];
+}
+
 function noTab(array $tabs): void {
   same([SUMMARY_TAB], $tabs, 'tabs');
   same([], World::$queries, 'queries');
+  same([], World::$activityQueries, 'activity queries');
   same([], World::$loadedModules, 'Angular modules loaded');
 }
 
@@ -138,6 +123,12 @@ function roundTrip(array $block): void {
   libxml_clear_errors();
 
   same(0, $dom->getElementsByTagName('script')->length, 'script elements in the rendered tab');
+  // Angular interpolates {{ }} in any attribute before a binding reads it.
+  foreach ($dom->getElementsByTagName('*') as $element) {
+    foreach ($element->attributes as $attribute) {
+      expect(!str_contains($attribute->value, '{{'), "\"{{\" in attribute {$attribute->name} of <{$element->nodeName}>");
+    }
+  }
   $components = $dom->getElementsByTagName('crm-api-key-tab');
   same(1, $components->length, 'crm-api-key-tab elements');
   $component = $components->item(0);
@@ -171,6 +162,7 @@ $cases = [
     same(fullTab(JANE, TRUE, TRUE, 'S0cX'), apiKeyTab($tabs), 'tab');
     same(keyLookup(JANE), World::$queries, 'queries');
     same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
+    same([lastChangeQuery(JANE)], World::$activityQueries, 'activity queries');
     same([['API Key', ['domain' => 'apikeytab']]], World::$translations, 'translated strings');
     keyAbsent($tabs, KEY);
   },
@@ -230,6 +222,7 @@ $cases = [
     $tabs = tabset('civicrm/contact/view', ['contact_id' => 0, 'caller' => 'ContactLayout']);
     same(['id' => 'apikey', 'title' => 'API Key', 'icon' => 'crm-i fa-key', 'weight' => 900], apiKeyTab($tabs), 'tab');
     same([], World::$queries, 'queries');
+    same([], World::$activityQueries, 'activity queries');
     same([], World::$loadedModules, 'Angular modules loaded');
     same([], World::$permissionChecks, 'permission checks');
   },
@@ -261,6 +254,48 @@ $cases = [
     same('ab', apiKeyTab(viewContact(JANE))['key_hint'], 'hint');
   },
 
+  'last change: the newest key-change activity on the contact, in 2 queries per page view' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    World::$activityRows = [['id' => 41, 'activity_date_time' => '2026-12-01 09:30:00', 'source.display_name' => 'Standalone Admin']];
+    $tab = apiKeyTab(viewContact(JANE));
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX', ['date' => '2026-12-01 09:30:00', 'by' => 'Standalone Admin']), $tab, 'tab');
+    same(keyLookup(JANE), World::$queries, 'queries');
+    same([lastChangeQuery(JANE)], World::$activityQueries, 'activity queries');
+    roundTrip($tab);
+  },
+
+  'last change by a contact deleted since: by is null' => function (): void {
+    given(['access CiviCRM', 'edit own api keys'], SELF_SERVICE, [SELF_SERVICE => KEY]);
+    World::$activityRows = [['id' => 7, 'activity_date_time' => '2026-12-01 09:30:00', 'source.display_name' => NULL]];
+    same(['date' => '2026-12-01 09:30:00', 'by' => NULL], apiKeyTab(viewContact(SELF_SERVICE))['last_change'], 'last change');
+    same([lastChangeQuery(SELF_SERVICE)], World::$activityQueries, 'activity queries');
+  },
+
+  'last change lookup failing: the tab shows without it, and the error is logged' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    World::$activityGetFailure = new RuntimeException('Illegal activity type');
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX'), apiKeyTab(viewContact(JANE)), 'tab');
+    same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
+    same(1, count(World::$log), 'log entries');
+    same('error', World::$log[0][0], 'log level');
+    same(JANE, World::$log[0][2]['contact'], 'contact named in the log');
+  },
+
+  'hostile contact name, key and date: no "{{" reaches an attribute, and the text reads the same' => function (): void {
+    $name = "{{constructor.constructor('alert(1)')()}} {{{x}}} {";
+    given(['administer CiviCRM'], ADMIN, [JANE => 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5d{{{1']);
+    World::$activityRows = [['id' => 1, 'activity_date_time' => '{{1+1}}', 'source.display_name' => $name]];
+    $tab = apiKeyTab(viewContact(JANE));
+    $visible = fn(string $text): string => str_replace("\u{200B}", '', $text);
+    same($name, $visible($tab['last_change']['by']), 'the name as read');
+    same('{{1+1}}', $visible($tab['last_change']['date']), 'the date as read');
+    same('{{{1', $visible($tab['key_hint']), 'the hint as read');
+    array_walk_recursive($tab, function ($value): void {
+      expect(!is_string($value) || !str_contains($value, '{{'), 'a string in the entry holds "{{"');
+    });
+    roundTrip($tab);
+  },
+
   'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)' => function (): void {
     $template = file_get_contents(TEMPLATE);
     preg_match_all('/\{\$block\.(\w+)\|@json\|escape\}/', $template, $tags);
@@ -275,7 +310,9 @@ $cases = [
   },
 
   'template carries hostile values of every kind through |@json|escape' => function (): void {
-    $hostile = '"\'><script>alert(1)</script>{{constructor}}&amp;</crm-angular-js>\\u0022 ключ 🔑';
+    // Braces are left out: no escaping can stop Angular's interpolation, so the subscriber breaks
+    // every "{{" before the template sees it (the hostile name case above).
+    $hostile = '"\'><script>alert(1)</script>{constructor}&amp;</crm-angular-js>\\u0022 ключ 🔑';
     roundTrip([
       'contact_id' => 3,
       'has_key' => TRUE,
@@ -286,14 +323,4 @@ $cases = [
   },
 ];
 
-$results = [];
-foreach ($cases as $name => $case) {
-  try {
-    $case();
-    $results[] = ['name' => $name, 'ok' => TRUE, 'message' => ''];
-  }
-  catch (Throwable $e) {
-    $results[] = ['name' => $name, 'ok' => FALSE, 'message' => get_class($e) . ': ' . $e->getMessage() . ' (' . basename($e->getFile()) . ':' . $e->getLine() . ')'];
-  }
-}
-echo json_encode($results, JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE | JSON_THROW_ON_ERROR), "\n";
+report($cases);
