@@ -28,7 +28,7 @@ export class ApiKeyService {
       values: { api_key: key },
     }).then((values) => {
       const record = firstRecord(values);
-      if (!('api_key' in record) || keyValue(record.api_key) !== key) throw new ApiKeyError('altered');
+      if (!('api_key' in record) || keyValue(record.api_key) !== (key || null)) throw new ApiKeyError('altered');
     }, rethrow);
   }
 

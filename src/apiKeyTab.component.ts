@@ -43,6 +43,8 @@ export class ApiKeyTabController {
   /** The key on screen was just made here: the only time a viewer who cannot read keys sees it. */
   isNewKey = false;
   busy: Busy | null = null;
+  /** A save has waited 10 s: the busy text says so rather than pretending all is well. */
+  isSlow = false;
   failure: Failure | null = null;
   statusText = '';
   isEnteringKey = false;
@@ -76,6 +78,11 @@ export class ApiKeyTabController {
     return curlExample(this.apiUrl, this.shownKey);
   }
 
+  /** Copy key and Test key need the full key: on screen, or readable by this viewer. */
+  get canUseKey(): boolean {
+    return this.shownKey !== null || (this.keyIsSet && this.canView);
+  }
+
   get isMasked(): boolean {
     return this.keyIsSet && this.shownKey === null;
   }
@@ -88,7 +95,7 @@ export class ApiKeyTabController {
   get busyText(): string {
     switch (this.busy) {
       case 'saving':
-        return ts('Saving…');
+        return this.isSlow ? ts('Still waiting for the server…') : ts('Saving…');
       case 'loading':
         return ts('Loading the key…');
       case 'checking':
@@ -111,29 +118,11 @@ export class ApiKeyTabController {
   }
 
   regenerate(): void {
-    this.afterConfirming(
-      {
-        title: ts('Regenerate API key?'),
-        message: ts('Anything using the current key stops working at once.'),
-        yes: ts('Regenerate'),
-        no: ts('Cancel'),
-      },
-      'regenerate',
-      () => this.save(generateApiKey(), 'regenerate'),
-    );
+    this.afterConfirming(ts('Regenerate API key?'), ts('Regenerate'), 'regenerate', () => this.save(generateApiKey(), 'regenerate'));
   }
 
   revoke(): void {
-    this.afterConfirming(
-      {
-        title: ts('Revoke API key?'),
-        message: ts('Anything using the current key stops working at once.'),
-        yes: ts('Revoke'),
-        no: ts('Cancel'),
-      },
-      'revoke',
-      () => this.save(null, 'revoke'),
-    );
+    this.afterConfirming(ts('Revoke API key?'), ts('Revoke'), 'revoke', () => this.save(null, 'revoke'));
   }
 
   show(): void {
@@ -154,43 +143,27 @@ export class ApiKeyTabController {
 
   copy(): void {
     if (this.busy) return;
-    if (this.shownKey !== null) {
-      this.copyKey(this.shownKey);
-    } else {
-      this.withKey('copy', (key) => this.copyKey(key));
-    }
+    this.withKey('copy', (key) => this.copyKey(key));
   }
 
   test(): void {
     if (this.busy) return;
-    if (this.shownKey !== null) {
-      this.testKey(this.shownKey);
-    } else {
-      this.withKey('test', (key) => this.testKey(key));
-    }
+    this.withKey('test', (key) => this.testKey(key));
   }
 
   copyExample(): void {
     if (this.busy) return;
     this.$q.when(copyToClipboard(this.example)).then((copied) => {
-      this.statusText = copied ? ts('Example copied.') : ts('Copying was refused: select the example and copy it by hand.');
+      this.statusText = copied ? ts('Example copied.') : ts('Copying was refused: select the example and copy it.');
     });
   }
 
   startEnteringKey(): void {
-    if (this.busy) return;
-    this.isEnteringKey = true;
-    this.typedKey = '';
-    this.typedKeyError = '';
-    this.focus('typed-key');
+    this.toggleEnteringKey(true, 'typed-key');
   }
 
   cancelEnteringKey(): void {
-    if (this.busy) return;
-    this.isEnteringKey = false;
-    this.typedKey = '';
-    this.typedKeyError = '';
-    this.focus('enter');
+    this.toggleEnteringKey(false, 'enter');
   }
 
   saveTypedKey(): void {
@@ -202,13 +175,12 @@ export class ApiKeyTabController {
       this.focus('typed-key');
       return;
     }
-    this.failure = null;
     if (!this.canView) {
       this.replaceWithTypedKey(key);
       return;
     }
     // Only viewers who may read keys may look them up; for others CiviCRM ignores the field.
-    this.busy = 'checking';
+    this.begin('checking');
     this.keys
       .isKeyInUse(key, this.contactId)
       .then(
@@ -221,60 +193,69 @@ export class ApiKeyTabController {
             this.replaceWithTypedKey(key);
           }
         },
-        (error: unknown) => {
-          this.busy = null;
-          this.fail(ts('The key was not changed.'), failureReason(error));
-          this.focus('typed-key');
-        },
+        (error: unknown) => this.fail(ts('The key was not changed.'), error, 'typed-key'),
       );
   }
 
-  private replaceWithTypedKey(key: string): void {
-    if (!this.keyIsSet) {
-      this.save(key, 'typed-key');
-      return;
-    }
-    this.afterConfirming(
-      {
-        title: ts('Replace API key?'),
-        message: ts('Anything using the current key stops working at once.'),
-        yes: ts('Replace'),
-        no: ts('Cancel'),
-      },
-      'typed-key',
-      () => this.save(key, 'typed-key'),
-    );
+  private toggleEnteringKey(open: boolean, focus: FocusTarget): void {
+    if (this.busy) return;
+    this.isEnteringKey = open;
+    this.typedKey = '';
+    this.typedKeyError = '';
+    this.focus(focus);
   }
 
-  private afterConfirming(question: Parameters<Confirm>[0], returnFocus: FocusTarget, action: () => void): void {
+  private replaceWithTypedKey(key: string): void {
+    if (this.keyIsSet) {
+      this.afterConfirming(ts('Replace API key?'), ts('Replace'), 'typed-key', () => this.save(key, 'typed-key'));
+    } else {
+      this.save(key, 'typed-key');
+    }
+  }
+
+  /** Regenerate, Revoke and Replace all end the current key at once, and say so before. */
+  private afterConfirming(title: string, yes: string, returnFocus: FocusTarget, action: () => void): void {
     if (this.busy) return;
-    this.busy = 'confirming';
-    this.failure = null;
-    this.confirm(question).then((confirmed) => {
+    this.begin('confirming');
+    this.confirm({ title, message: ts('Anything using the current key stops working at once.'), yes, no: ts('Cancel') }).then((confirmed) => {
       this.busy = null;
       if (confirmed) action();
       else this.focus(returnFocus);
     });
   }
 
-  /** One Contact.update; the tab changes only once CiviCRM has echoed back exactly what was sent. */
-  private save(key: string | null, startedFrom: FocusTarget): void {
-    this.busy = 'saving';
+  /** Clears what the last action said, and blocks every other action until this one ends. */
+  private begin(busy: Busy): void {
+    this.busy = busy;
     this.failure = null;
     this.statusText = '';
+  }
+
+  /** What the tab now knows to be the key, from its own save or a fetch. */
+  private remember(key: string | null): void {
+    this.keyIsSet = key !== null;
+    this.knownKey = key;
+    this.hint = key !== null && this.canView ? key.slice(-4) : null;
+    CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
+  }
+
+  /** One Contact.update; the tab changes only once CiviCRM has echoed back exactly what was sent. */
+  private save(key: string | null, startedFrom: FocusTarget): void {
+    this.begin('saving');
+    const slowNotice = this.$timeout(() => {
+      this.isSlow = true;
+    }, 10_000);
     this.keys
       .saveKey(this.contactId, key)
       .then(
         () => {
-          this.keyIsSet = key !== null;
-          this.knownKey = key;
-          this.hint = key !== null && this.canView ? key.slice(-4) : null;
+          this.remember(key);
           this.shownKey = key;
           this.isNewKey = key !== null;
           this.isEnteringKey = false;
           this.typedKey = '';
-          this.typedKeyError = '';
-          CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
+          // Shown at once, without asking the server; the page brings the recorded date next time.
+          this.lastChange = { date: ts('just now'), by: ts('you') };
           if (key === null) {
             this.statusText = ts('Key revoked. Anything using it can no longer log in.');
             this.focus('generate');
@@ -285,35 +266,35 @@ export class ApiKeyTabController {
             this.focus('key');
           }
         },
-        (error: unknown) => {
-          this.fail(ts('The key was not changed.'), failureReason(error));
-          this.focus(startedFrom);
-        },
+        (error: unknown) => this.fail(ts('The key was not changed.'), error, startedFrom),
       )
       .finally(() => {
+        this.$timeout.cancel(slowNotice);
         this.busy = null;
+        this.isSlow = false;
       });
   }
 
-  /** Runs `use` with the full key from one Contact.get, unless that shows the key changed elsewhere. */
+  /**
+   * Runs `use` with the full key: the one on screen, else one Contact.get, unless that shows the
+   * key was changed elsewhere (then the tab says so and the user decides again).
+   */
   private withKey(startedFrom: FocusTarget, use: (key: string) => void): void {
-    this.busy = 'loading';
-    this.failure = null;
-    this.statusText = '';
+    if (this.shownKey !== null) {
+      use(this.shownKey);
+      return;
+    }
+    this.begin('loading');
     this.keys.fetchKey(this.contactId).then(
       (key) => {
         this.busy = null;
         if (this.noticeChangeElsewhere(key) || key === null) {
           this.focus(key === null ? 'generate' : startedFrom);
-          return;
+        } else {
+          use(key);
         }
-        use(key);
       },
-      (error: unknown) => {
-        this.busy = null;
-        this.fail(ts('The key could not be loaded.'), failureReason(error));
-        this.focus(startedFrom);
-      },
+      (error: unknown) => this.fail(ts('The key could not be loaded.'), error, startedFrom),
     );
   }
 
@@ -323,13 +304,12 @@ export class ApiKeyTabController {
       key === null
         ? this.keyIsSet
         : !this.keyIsSet || (this.knownKey !== null ? key !== this.knownKey : this.hint !== null && key.slice(-4) !== this.hint);
-    this.keyIsSet = key !== null;
-    this.knownKey = key;
-    this.hint = key !== null && this.canView ? key.slice(-4) : null;
-    if (!changed) return false;
-    this.shownKey = null;
+    if (!changed) {
+      this.knownKey = key;
+      return false;
+    }
+    this.remember(key);
     this.isNewKey = false;
-    CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
     this.statusText =
       key === null
         ? ts('The key was removed elsewhere: this contact has no key now.')
@@ -338,9 +318,7 @@ export class ApiKeyTabController {
   }
 
   private testKey(key: string): void {
-    this.busy = 'testing';
-    this.failure = null;
-    this.statusText = '';
+    this.begin('testing');
     // fetch answers outside AngularJS: $q.when brings the answer back into a digest.
     this.$q
       .when(testApiKey(key, this.contactId))
@@ -370,14 +348,16 @@ export class ApiKeyTabController {
         this.focus('copy');
       } else {
         this.shownKey = key;
-        this.statusText = ts('Copying was refused. The key is selected: press Ctrl+C to copy it.');
+        this.statusText = ts('Copying was refused. The key is selected: press Ctrl+C.');
         this.focus('key');
       }
     });
   }
 
-  private fail(summary: string, reason: FailureReason): void {
-    this.failure = { summary, detail: failureMessage(reason) };
+  private fail(summary: string, error: unknown, returnFocus: FocusTarget): void {
+    this.busy = null;
+    this.failure = { summary, detail: failureMessage(failureReason(error)) };
+    this.focus(returnFocus);
   }
 
   /** Focus moves once AngularJS has updated the DOM, since the target may only appear then. */
@@ -402,32 +382,31 @@ function failureMessage(reason: FailureReason): string {
     case 'contactMissing':
       return ts('This contact no longer exists. Reload the page.');
     case 'noAccess':
-      return ts('The server did not return this contact: your session may have expired. Reload the page.');
+      return ts('Your session may have expired. Reload the page.');
     case 'cannotRead':
       return ts('You may not read API keys.');
     case 'altered':
       return ts('The server saved a different value than the one sent. Try again.');
     case 'malformed':
-      return ts('The server sent an answer that could not be understood.');
     case 'server':
-      return ts('The server reported an error. Try again; if it persists, ask an administrator to check the CiviCRM log.');
+      return ts('The server failed. Try again; if it persists, ask an administrator to check the CiviCRM log.');
   }
 }
 
 function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>): string {
   switch (result.outcome) {
     case 'unknownKey':
-      return ts('CiviCRM does not know this key: it may have been changed or revoked.');
+      return ts('CiviCRM does not know this key: it was changed or revoked.');
     case 'guardRefused':
-      return ts('CiviCRM knows this key but refuses logins with it. Give this contact’s user the permission “authenticate with api key”, or send the site key too.');
+      return ts('CiviCRM refuses logins with it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
     case 'otherContact':
-      return ts('This key logs in as contact %1, not this contact: another contact has the same key. Generate a new one.', { 1: result.contactId });
+      return ts('It logs in as contact %1: another contact has the same key. Generate a new one.', { 1: result.contactId });
     case 'sessionAnswered':
-      return ts('The server answered for your own login, not for the key, so this proves nothing.');
+      return ts('The server answered for your own login, not for the key.');
     case 'unreachable':
-      return ts('The server could not be reached. Try again.');
+      return ts('No answer from the server. Try again.');
     case 'unexpected':
-      return ts('Unexpected answer from the server (HTTP %1). Is the authx extension enabled?', { 1: result.status });
+      return ts('Unexpected answer (HTTP %1). Is the authx extension enabled?', { 1: result.status });
   }
 }
 
@@ -436,13 +415,13 @@ function typedKeyMessage(problem: TypedKeyProblem): string {
     case 'empty':
       return ts('Enter a key first.');
     case 'spaces':
-      return ts('Remove the spaces (check the start and the end).');
+      return ts('Remove the spaces (check both ends).');
     case 'characters':
       return ts('Use only letters A-Z a-z, digits 0-9, - and _.');
     case 'tooShort':
       return ts('Too short: at least 16 characters.');
     case 'tooLong':
-      return ts('Too long: at most 32 characters (CiviCRM would cut it silently).');
+      return ts('Too long: at most 32 characters.');
   }
 }
 

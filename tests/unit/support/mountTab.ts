@@ -30,6 +30,8 @@ export interface MountedTab {
   submit(): Promise<void>;
   /** Lets promises, digests and $timeout callbacks (focus moves) run until nothing is pending. */
   settle(): Promise<void>;
+  /** Moves ngMock's clock forward, running the timers that fall due, then settles. */
+  advance(milliseconds: number): Promise<void>;
   status(): string;
   alert(): string;
   field(label: string): HTMLInputElement;
@@ -64,25 +66,24 @@ export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble
   $rootScope.$digest();
   const element = host.firstElementChild as HTMLElement;
 
+  // ngMock's $browser queues $timeout and $evalAsync work; only what is due now runs on settle,
+  // so a timer set for later (the 10 s "still waiting" notice) waits for advance().
+  const $browser = injector.get<any>('$browser');
+  const hasDueTasks = () => $browser.deferredFns.some((task: { time: number }) => task.time <= $browser.defer.now);
   const settle = async () => {
-    for (let round = 0; round < 50; round++) {
+    let quietRounds = 0;
+    for (let round = 0; round < 100; round++) {
       await new Promise((resolve) => setTimeout(resolve, 0));
-      try {
-        $flushPendingTasks();
-      } catch {
-        // ngMock throws when nothing is pending: one quiet round more, then stop.
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        try {
-          $flushPendingTasks();
-        } catch {
-          return;
-        }
+      if (hasDueTasks()) {
+        $flushPendingTasks(0);
+        quietRounds = 0;
+      } else if (++quietRounds >= 3) {
+        return;
       }
     }
     throw new Error('the tab never settled');
   };
 
-  // What a user can see: not inside a collapsed <details> (the usage help starts closed).
   const visible = (node: Element) => !node.closest('.ng-hide') && !node.closest('details:not([open]) > :not(summary)');
   const buttonsByName = () =>
     [...element.querySelectorAll('button')].filter(visible).map((button) => ({ button, name: fold(button.textContent) }));
@@ -113,6 +114,10 @@ export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble
       await settle();
     },
     settle,
+    async advance(milliseconds) {
+      $flushPendingTasks(milliseconds);
+      await settle();
+    },
     status: () => fold(element.querySelector('[role="status"]')?.textContent),
     alert: () => fold(element.querySelector('.crm-apikey-failure[role="alert"]')?.textContent),
     field(label) {

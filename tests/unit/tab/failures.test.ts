@@ -10,7 +10,7 @@ afterEach(() => tab?.destroy());
 const faults: Array<[string, Fault, RegExp]> = [
   ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No answer from the server/],
   ['a 403 with the generic body', { kind: 'status', body: GENERIC_403 }, /do not have permission/],
-  ['a 500 with the generic body', { kind: 'status', body: GENERIC_500 }, /The server reported an error/],
+  ['a 500 with the generic body', { kind: 'status', body: GENERIC_500 }, /The server failed/],
   ['the contact deleted meanwhile', { kind: 'status', body: CONTACT_MISSING_500 }, /no longer exists/],
   ['an echo that differs from what was sent', { kind: 'altered', storedAs: 'abcdefghijklmnopqrstuvwxyz012...' }, /saved a different value/],
   ['an empty answer (logged out)', { kind: 'empty' }, /session may have expired/],

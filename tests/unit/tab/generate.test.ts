@@ -62,6 +62,25 @@ describe('Generate key', () => {
   });
 });
 
+describe('the last change', () => {
+  it('follows the tab\'s own actions at once, without another request', async () => {
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
+    expect(tab.text()).toContain('Last changed 2026-11-01 09:00:00 by Sam Staffer');
+    await tab.click('Revoke key');
+    tab.crm.answerConfirm('yes');
+    await tab.settle();
+    expect(tab.text()).toContain('Last changed just now by you');
+    expect(tab.civi.calls).toHaveLength(1);
+  });
+
+  it('stays as it was when the change failed', async () => {
+    tab = await mountTab({ contactId: 3, hasKey: false, canView: true, lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
+    tab.civi.failNext({ kind: 'unreachable' });
+    await tab.click('Generate key');
+    expect(tab.text()).toContain('Last changed 2026-11-01 09:00:00 by Sam Staffer');
+  });
+});
+
 describe('Regenerate key', () => {
   it('asks first, naming what stops working, with Regenerate / Cancel', async () => {
     tab = await mountTab({ hasKey: true, canView: true, keyHint: 'nkey' });
@@ -141,6 +160,14 @@ describe('while saving', () => {
     tab.button('Generate key').click();
     (angular.element(tab.element).controller('crmApiKeyTab') as { generate(): void }).generate();
     await tab.settle();
+    expect(tab.civi.writes).toHaveLength(1);
+
+    // Past 10 s the busy text admits the wait; the buttons stay disabled and nothing is resent.
+    await tab.advance(9_000);
+    expect(tab.status()).toBe('Saving…');
+    await tab.advance(1_000);
+    expect(tab.status()).toContain('Still waiting for the server');
+    expect(tab.button('Generate key').disabled).toBe(true);
     expect(tab.civi.writes).toHaveLength(1);
 
     tab.civi.release();

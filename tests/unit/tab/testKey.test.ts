@@ -42,9 +42,9 @@ describe('Test key', () => {
   it.each([
     [401, 'HTTP 401 Invalid credential', 'does not know this key'],
     [401, 'HTTP 401 Login not permitted. Must satisfy guard (site_key, perm).', 'authenticate with api key'],
-    [200, '{"contact_id":2,"user_id":1,"flow":"already-logged-in","cred":"already-logged-in"}', 'proves nothing'],
-    [200, '{"contact_id":9,"user_id":1,"flow":"xheader","cred":"api_key"}', 'logs in as contact 9, not this contact'],
-    [500, '<html>', 'Unexpected answer from the server (HTTP 500)'],
+    [200, '{"contact_id":2,"user_id":1,"flow":"already-logged-in","cred":"already-logged-in"}', 'for your own login, not for the key'],
+    [200, '{"contact_id":9,"user_id":1,"flow":"xheader","cred":"api_key"}', 'logs in as contact 9'],
+    [500, '<html>', 'Unexpected answer (HTTP 500)'],
   ])('explains HTTP %i %s, never as success', async (status, body, message) => {
     authx(status, body);
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
