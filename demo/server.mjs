@@ -36,6 +36,8 @@ const STATIC_FILES = new Map([
   ['/demo/demo-page.js', { file: 'demo/public/demo-page.js', type: JAVASCRIPT }],
   ['/demo/demo.css', { file: 'demo/public/demo.css', type: 'text/css; charset=utf-8' }],
   ['/js/crmApiKey.js', { file: 'js/crmApiKey.js', type: JAVASCRIPT }],
+  // CiviCRM loads the styles named in ang/crmApiKey.ang.php with the module.
+  ['/css/crmApiKey.css', { file: 'css/crmApiKey.css', type: 'text/css; charset=utf-8' }],
 ]);
 
 const HTML_PAGE_OF_A_PHP_FATAL = `<!DOCTYPE html>
@@ -55,7 +57,9 @@ const HTML_PAGE_OF_A_PHP_FATAL = `<!DOCTYPE html>
  * @param {Reply} reply
  */
 function send(response, reply) {
-  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body) });
+  // No keep-alive: Chromium silently resends a request whose reused connection drops before any
+  // answer, which would swallow the "network" fault. Every call on a fresh connection fails for real.
+  response.writeHead(reply.status, { ...reply.headers, 'Content-Length': Buffer.byteLength(reply.body), Connection: 'close' });
   response.end(response.req.method === 'HEAD' ? undefined : reply.body);
 }
 

@@ -177,6 +177,7 @@ ${renderTabTemplate(template, block)}
   <title>${escapeHtml(displayName(contactId))} | apikeytab demo</title>
   <link rel="icon" href="data:,">
   <link rel="stylesheet" href="/demo/demo.css">
+  <link rel="stylesheet" href="/css/crmApiKey.css">
 </head>
 <body>
   <header class="demo-bar">

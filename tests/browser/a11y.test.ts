@@ -1,0 +1,77 @@
+// axe-core on the tab in each state a user meets, the confirmation dialog included.
+import { createRequire } from 'node:module';
+import type * as Axe from 'axe-core';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
+import { eventually, useDemoInChromium } from './support/browser';
+
+const ui = useDemoInChromium();
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const JANE = 3;
+const KIM = 5;
+
+interface Violation {
+  id: string;
+  help: string;
+  nodes: string[];
+}
+
+async function violations(page: Page, include: string[]): Promise<Violation[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
+  return page.evaluate(async (selectors) => {
+    const { axe } = window as unknown as { axe: typeof Axe };
+    const results = await axe.run({ include: selectors }, { resultTypes: ['violations'] });
+    return results.violations.map((violation) => ({
+      id: violation.id,
+      help: violation.help,
+      nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`),
+    }));
+  }, include);
+}
+
+/** Soft, so one run reports every state that has violations, each with its rule ids and nodes. */
+async function expectAccessible(page: Page, state: string, include = ['#contact-apikey']): Promise<void> {
+  const found = await violations(page, include);
+  expect.soft(found, `${state}:\n${found.map((v) => `${v.id} (${v.help})\n  ${v.nodes.join('\n  ')}`).join('\n')}`).toEqual([]);
+}
+
+it('has no axe violations as the administrator goes through the states of a key', async () => {
+  await ui.control.setKey(JANE, null);
+  const tab = await ui.openTab('admin', JANE);
+  await expectAccessible(tab.page, 'no key');
+
+  await tab.button('Generate key').click();
+  await tab.shownKey();
+  await expectAccessible(tab.page, 'shown after generate');
+
+  await tab.button('Hide key').click();
+  await tab.maskedKey.waitFor();
+  await expectAccessible(tab.page, 'masked');
+
+  await tab.panel.getByText('How to use this key', { exact: true }).click();
+  await expectAccessible(tab.page, 'usage help open');
+
+  await tab.button('Regenerate key').click();
+  await tab.dialog.waitFor();
+  await expectAccessible(tab.page, 'confirming (dialog open)', ['#contact-apikey', '.ui-dialog']);
+  await tab.dialogButton('Cancel').click();
+
+  await tab.armFault({ fault: '403' });
+  await tab.button('Revoke key').click();
+  await tab.dialogButton('Revoke').click();
+  await eventually(() => tab.alert.innerText()).toContain('The key was not changed.');
+  await expectAccessible(tab.page, 'failed with an alert');
+
+  await tab.button('Enter a key').click();
+  await tab.typedKeyField.fill('not a key');
+  await tab.button('Save key').click();
+  await eventually(() => tab.typedKeyError.innerText()).toContain('Remove the spaces');
+  await expectAccessible(tab.page, 'entering a key, with an error');
+});
+
+it('has no axe violations for a user who cannot read their key', async () => {
+  await ui.control.setKey(KIM, 'KimKeyKimKeyKimKeyKimKeyKimKey01');
+  const tab = await ui.openTab('self', KIM);
+  await eventually(() => tab.text()).toContain('It cannot be displayed again.');
+  await expectAccessible(tab.page, 'unreadable (self)');
+});
