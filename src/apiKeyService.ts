@@ -28,7 +28,15 @@ export class ApiKeyService {
       values: { api_key: key },
     }).then((values) => {
       const record = firstRecord(values);
-      if (!('api_key' in record) || keyValue(record.api_key) !== (key || null)) throw new ApiKeyError('altered');
+      if (!('api_key' in record)) throw new ApiKeyError('altered');
+      const stored = keyValue(record.api_key);
+      if (stored !== (key || null)) {
+        // CiviCRM did change the key, only not to the value sent: the caller must not keep
+        // showing the old one as if it still worked.
+        const error = new ApiKeyError('altered');
+        error.storedHint = stored && stored.slice(-4);
+        throw error;
+      }
     }, rethrow);
   }
 

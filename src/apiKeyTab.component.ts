@@ -1,12 +1,12 @@
 import type { ApiKeyService } from './apiKeyService';
 import { copyToClipboard } from './clipboard';
 import type { Confirm } from './confirmDialog';
-import { failureReason, type FailureReason } from './failures';
+import { ApiKeyError, failureReason, type FailureReason } from './failures';
 import { generateApiKey } from './keyGenerator';
 import { typedKeyProblem, type TypedKeyProblem } from './keyRules';
 import { testApiKey, type KeyTestResult } from './keyTest';
 import { ts } from './translate';
-import { apiv4Url, curlExample } from './usage';
+import { curlExample, frontUrl } from './usage';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
 type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'confirming';
@@ -70,7 +70,7 @@ export class ApiKeyTabController {
     this.contactId = Number(this.contactId);
     this.keyIsSet = this.hasKey === true;
     this.hint = this.keyIsSet && this.canView && typeof this.keyHint === 'string' ? this.keyHint : null;
-    this.apiUrl = apiv4Url();
+    this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
   }
 
   /** The curl example: with the real key only while it is on screen. */
@@ -356,7 +356,15 @@ export class ApiKeyTabController {
 
   private fail(summary: string, error: unknown, returnFocus: FocusTarget): void {
     this.busy = null;
-    this.failure = { summary, detail: failureMessage(failureReason(error)) };
+    const stored = error instanceof ApiKeyError ? error.storedHint : undefined;
+    this.failure = { summary: stored === undefined ? summary : ts('The key was not saved as sent.'), detail: failureMessage(failureReason(error)) };
+    if (stored !== undefined) {
+      // The server changed the key after all, to a value nobody asked for: show what it holds.
+      this.remember(stored);
+      this.knownKey = null;
+      this.shownKey = null;
+      this.isNewKey = false;
+    }
     this.focus(returnFocus);
   }
 
@@ -376,17 +384,16 @@ export class ApiKeyTabController {
 function failureMessage(reason: FailureReason): string {
   switch (reason) {
     case 'unreachable':
-      return ts('No answer from the server. Check your connection and try again.');
+      return ts('No usable answer from the server (network or server error). Try again.');
     case 'permission':
-      return ts('You do not have permission to change this key.');
+    case 'cannotRead':
+      return ts('You do not have permission to do this.');
     case 'contactMissing':
       return ts('This contact no longer exists. Reload the page.');
     case 'noAccess':
       return ts('Your session may have expired. Reload the page.');
-    case 'cannotRead':
-      return ts('You may not read API keys.');
     case 'altered':
-      return ts('The server saved a different value than the one sent. Try again.');
+      return ts('The server saved a different value than the one sent, so the old key no longer works. Generate a new key.');
     case 'malformed':
     case 'server':
       return ts('The server failed. Try again; if it persists, ask an administrator to check the CiviCRM log.');

@@ -3,10 +3,10 @@
 // Browsers refuse the async clipboard API without a secure context, without permission, or after
 // a user gesture has expired; none of those is an error worth more than a manual fallback.
 export function copyToClipboard(text: string): Promise<boolean> {
-  const clipboard = typeof navigator !== 'undefined' ? navigator.clipboard : undefined;
-  if (!clipboard || typeof clipboard.writeText !== 'function') return Promise.resolve(false);
-  return clipboard.writeText(text).then(
-    () => true,
-    () => false,
-  );
+  return Promise.resolve()
+    .then(() => navigator.clipboard.writeText(text))
+    .then(
+      () => true,
+      () => false,
+    );
 }

@@ -20,6 +20,12 @@ export type FailureReason =
   | 'malformed';
 
 export class ApiKeyError extends Error {
+  /**
+   * For 'altered': what the contact holds now, as far as a viewer may see it: the last 4
+   * characters of the stored value, or null when it holds none. Never more of the key.
+   */
+  storedHint?: string | null;
+
   constructor(readonly reason: FailureReason) {
     super(reason);
     this.name = 'ApiKeyError';

@@ -4,6 +4,7 @@
 // would: with the key in X-Civi-Auth and WITHOUT the browser's cookies. With the session cookie,
 // authx ignores the key and answers for the logged-in user (../shared/civicrm/README.md, the trap),
 // so only an answer with cred "api_key" for this very contact counts as success.
+import { frontUrl } from './usage';
 
 export type KeyTestResult =
   | { outcome: 'works'; contactId: number }
@@ -14,13 +15,8 @@ export type KeyTestResult =
   | { outcome: 'unreachable' }
   | { outcome: 'unexpected'; status: number };
 
-/** The front-end URL: on WordPress the back-end one sits behind the WordPress login. */
-export function authxIdUrl(): string {
-  return new URL(CRM.url('civicrm/authx/id', null, 'front'), window.location.href).href;
-}
-
 export function testApiKey(key: string, contactId: number): Promise<KeyTestResult> {
-  return fetch(authxIdUrl(), {
+  return fetch(frontUrl('civicrm/authx/id'), {
     method: 'GET',
     headers: { 'X-Civi-Auth': `Bearer ${key}` },
     credentials: 'omit',

@@ -3,9 +3,12 @@
 /** Stands in for the key whenever the real one is not on screen, so the example never leaks it. */
 export const KEY_PLACEHOLDER = 'YOUR_API_KEY';
 
-/** This site's APIv4 endpoint as a caller outside the browser sees it (front-end URL: see keyTest.ts). */
-export function apiv4Url(): string {
-  return new URL(CRM.url('civicrm/ajax/api4/Contact/get', null, 'front'), window.location.href).href;
+/**
+ * An absolute front-end URL of this site, as a caller outside the browser sees it. Front-end:
+ * on WordPress the back-end URL sits behind the WordPress login, which no key gets past.
+ */
+export function frontUrl(path: string): string {
+  return new URL(CRM.url(path, null, 'front'), window.location.href).href;
 }
 
 export function curlExample(url: string, key: string | null): string {

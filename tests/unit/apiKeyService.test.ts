@@ -80,7 +80,13 @@ describe('ApiKeyService', () => {
     it('fails when CiviCRM echoes a truncated value (wire 07)', async () => {
       const sent = 'abcdefghijklmnopqrstuvwxyz0123456';
       const { service } = api4({ resolve: [{ id: 3, api_key: 'abcdefghijklmnopqrstuvwxyz012...' }] });
-      expect(await reasonOf(service.saveKey(3, sent))).toBe('altered');
+      const error = await service.saveKey(3, sent).then(
+        () => null,
+        (e: ApiKeyError) => e,
+      );
+      expect(error?.reason).toBe('altered');
+      // What the contact holds now, for the tab to show: its last 4 characters, never more.
+      expect(error?.storedHint).toBe('2...');
     });
 
     it('fails when the echo lacks the key, since nothing confirms the change', async () => {

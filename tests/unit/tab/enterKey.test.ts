@@ -95,7 +95,7 @@ describe('Enter a key', () => {
     await tab.type(GOOD);
     tab.civi.failNext({ kind: 'unreachable' });
     await tab.submit();
-    expect(tab.alert()).toContain('No answer from the server');
+    expect(tab.alert()).toContain('No usable answer from the server');
     expect(tab.civi.writes).toEqual([]);
     expect(tab.field('API key').value).toBe(GOOD);
     expect(tab.text()).toContain('This contact has no API key.');

@@ -8,11 +8,10 @@ let tab: MountedTab;
 afterEach(() => tab?.destroy());
 
 const faults: Array<[string, Fault, RegExp]> = [
-  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No answer from the server/],
+  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No usable answer from the server/],
   ['a 403 with the generic body', { kind: 'status', body: GENERIC_403 }, /do not have permission/],
   ['a 500 with the generic body', { kind: 'status', body: GENERIC_500 }, /The server failed/],
   ['the contact deleted meanwhile', { kind: 'status', body: CONTACT_MISSING_500 }, /no longer exists/],
-  ['an echo that differs from what was sent', { kind: 'altered', storedAs: 'abcdefghijklmnopqrstuvwxyz012...' }, /saved a different value/],
   ['an empty answer (logged out)', { kind: 'empty' }, /session may have expired/],
 ];
 
@@ -64,6 +63,44 @@ describe.each(faults)('after %s', (_name, fault, explanation) => {
   });
 });
 
+// CiviCRM truncates silently (wire 07): the save "succeeds" with another value. The tab must
+// neither show the unsaved key as saved, nor pretend the old key still works.
+describe('an echo that differs from what was sent', () => {
+  const altered: Fault = { kind: 'altered', storedAs: 'abcdefghijklmnopqrstuvwxyz012...' };
+
+  it('Regenerate key: says the key was not saved as sent, and masks what the server holds now', async () => {
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.click('Regenerate key');
+    tab.civi.failNext(altered);
+    tab.crm.answerConfirm('yes');
+    await tab.settle();
+    const sent = tab.civi.writes[0].params.values.api_key;
+    expect(tab.alert()).toContain('The key was not saved as sent.');
+    expect(tab.alert()).toContain('the old key no longer works');
+    expect(tab.text()).toContain('hidden, ending in 2...');
+    expect(tab.text()).not.toContain('hidden, ending in nkey');
+    expect(tab.element.outerHTML).not.toContain(sent);
+    expect(tab.buttons()).toEqual(['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key']);
+    expect(document.activeElement).toBe(tab.button('Regenerate key'));
+
+    // The same button tries again, and this time the key is saved as sent.
+    await tab.click('Regenerate key');
+    tab.crm.answerConfirm('yes');
+    await tab.settle();
+    expect(tab.field('New API key').value).toBe(tab.civi.writes[1].params.values.api_key);
+  });
+
+  it('Generate key: the contact now has a key, though not the one generated', async () => {
+    tab = await mountTab({ contactId: 3, hasKey: false, canView: false });
+    tab.civi.failNext(altered);
+    await tab.click('Generate key');
+    expect(tab.alert()).toContain('The key was not saved as sent.');
+    expect(tab.text()).toContain('An API key is set. It cannot be displayed again.');
+    expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 1 }]);
+    expect(tab.element.outerHTML).not.toContain(tab.civi.writes[0].params.values.api_key);
+  });
+});
+
 describe('a failed Show key', () => {
   it('says the key could not be loaded and keeps it masked', async () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
@@ -80,7 +117,7 @@ describe('a failed Show key', () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
     tab.civi.permissions = new Set(['edit own api keys']);
     await tab.click('Show key');
-    expect(tab.alert()).toContain('may not read API keys');
+    expect(tab.alert()).toContain('do not have permission');
   });
 });
 
