@@ -21,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'bundle',
           environment: 'jsdom',
-          include: ['tests/unit/tab/**/*.test.ts'],
+          include: ['tests/unit/tab/**/*.test.ts', 'tests/unit/overview/**/*.test.ts'],
           env: { APIKEYTAB_TARGET: 'bundle' },
         },
       },

@@ -1,16 +1,22 @@
-// Builds js/crmApiKey.js, the one file CiviCRM loads (see ang/crmApiKey.ang.php).
+// Builds the two bundles CiviCRM loads, one per Angular module (see ang/*.ang.php):
+// js/crmApiKey.js (the contact tab) and js/crmApiKeyOverview.js (the key overview page).
 // Identifiers are not minified: CiviCRM extracts translatable strings with a regex on literal
-// ts('...') calls, so `ts` must keep its name in the shipped file.
+// ts('...') calls, so `ts` must keep its name in the shipped files.
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+export const BUNDLES = [
+  { in: 'src/index.ts', out: 'crmApiKey' },
+  { in: 'src/overview/index.ts', out: 'crmApiKeyOverview' },
+];
+
 export async function buildBundle({ write = true } = {}) {
-  const result = await build({
+  return build({
     absWorkingDir: root,
-    entryPoints: ['src/index.ts'],
-    outfile: 'js/crmApiKey.js',
+    entryPoints: BUNDLES,
+    outdir: 'js',
     bundle: true,
     format: 'iife',
     target: ['es2020'],
@@ -22,7 +28,6 @@ export async function buildBundle({ write = true } = {}) {
     write,
     logLevel: 'warning',
   });
-  return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -136,15 +136,16 @@ describe('the extractor', () => {
   });
 });
 
-describe('js/crmApiKey.js, read the way CiviCRM reads it', () => {
+describe('the bundles, read the way CiviCRM reads them', () => {
   // CiviCRM finds ts() calls in a shipped script with a regex and unescapes only the quote
   // character (CRM_Utils_JS::parseStrings); those are the strings it translates for the browser.
-  it('yields exactly the msgids of the TypeScript sources', () => {
-    const bundle = read('js/crmApiKey.js');
-    const found = [...bundle.matchAll(/\Wts\s*\(\s*('(?:\\'|[^'])*'|"(?:\\"|[^"])*")\s*[,)]/g)].map(([, literal]) => {
-      const quote = literal[0];
-      return literal.slice(1, -1).split(`\\${quote}`).join(quote);
-    });
+  it('yield exactly the msgids of the TypeScript sources', () => {
+    const found = ['js/crmApiKey.js', 'js/crmApiKeyOverview.js'].flatMap((bundle) =>
+      [...read(bundle).matchAll(/\Wts\s*\(\s*('(?:\\'|[^'])*'|"(?:\\"|[^"])*")\s*[,)]/g)].map(([, literal]) => {
+        const quote = literal[0];
+        return literal.slice(1, -1).split(`\\${quote}`).join(quote);
+      }),
+    );
     const { messages } = extract(root);
     const fromTypeScript = [...messages].filter(([, files]) => files.some((file) => file.startsWith('src/'))).map(([msgid]) => msgid);
     // CRM.ts('apikeytab') matches the same regex; CiviCRM looks the domain name up harmlessly.

@@ -1,7 +1,7 @@
 // @vitest-environment node
-// The shipped file, as CiviCRM will load it (PRODUCT.md, "compiled bundle").
+// The shipped files, as CiviCRM will load them (PRODUCT.md, "compiled bundle").
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -9,57 +9,80 @@ import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../scripts/build.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const bundle = readFileSync(`${root}/js/crmApiKey.js`, 'utf8');
-const partials = readdirSync(`${root}/ang/crmApiKey`).map((file) => readFileSync(`${root}/ang/crmApiKey/${file}`, 'utf8'));
-const sources = readdirSync(`${root}/src`).map((file) => readFileSync(`${root}/src/${file}`, 'utf8'));
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+const filesUnder = (folder: string): string[] =>
+  readdirSync(join(root, folder), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(folder, entry.name)) : [join(folder, entry.name)],
+  );
 
-describe('js/crmApiKey.js', () => {
-  it('is what `npm run build` makes from src/ now (commit the rebuilt file)', async () => {
+const modules = [
+  { name: 'crmApiKey', bundle: read('js/crmApiKey.js'), partials: filesUnder('ang/crmApiKey').map(read) },
+  { name: 'crmApiKeyOverview', bundle: read('js/crmApiKeyOverview.js'), partials: filesUnder('ang/crmApiKeyOverview').map(read) },
+];
+const sources = filesUnder('src').map(read);
+
+describe('the built bundles', () => {
+  it('are what `npm run build` makes from src/ now (commit the rebuilt files)', async () => {
     const result = await buildBundle({ write: false });
-    expect(result.outputFiles[0].text).toBe(bundle);
+    const built = Object.fromEntries(result.outputFiles.map((file: { path: string; text: string }) => [relative(root, file.path), file.text]));
+    expect(Object.keys(built).sort()).toEqual(['js/crmApiKey.js', 'js/crmApiKeyOverview.js']);
+    for (const { name, bundle } of modules) expect(built[`js/${name}.js`]).toBe(bundle);
   });
 
-  it('is one classic script (an IIFE) on the page globals, declaring the module with the manifest dependencies', () => {
-    expect(bundle).not.toMatch(/^\s*(import|export)\s/m);
-    expect(bundle).toMatch(/\(\(\)=>\{/);
-    expect(bundle).toContain('angular.module("crmApiKey",CRM.angRequires("crmApiKey"))');
+  describe.each(modules)('js/$name.js', ({ name, bundle, partials }) => {
+    it('is one classic script (an IIFE) on the page globals, declaring its module with the manifest dependencies', () => {
+      expect(bundle).not.toMatch(/^\s*(import|export)\s/m);
+      expect(bundle).toMatch(/^"use strict";\(\(\)=>\{/);
+      expect(bundle).toContain(`angular.module("${name}",CRM.angRequires("${name}"))`);
+    });
+
+    it('bundles neither AngularJS nor jQuery', () => {
+      expect(bundle).not.toMatch(/AngularJS v1|jQuery v3|ng-app|\$\$hashKey/);
+      expect(bundle.length).toBeLessThan(30_000);
+    });
+
+    it('keeps ts() calls literal so CiviCRM can extract the strings', () => {
+      const calls = bundle.match(/\bts\(/g) ?? [];
+      const literal = bundle.match(/\bts\(("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')[,)]/g) ?? [];
+      expect(calls.length).toBeGreaterThan(10);
+      expect(literal.length).toBe(calls.length);
+    });
+
+    it.each([
+      ['eval(', /\beval\(/],
+      ['new Function', /new Function/],
+      ['Math.random', /Math\.random/],
+      ['console.', /\bconsole\./],
+      ['localStorage / sessionStorage', /localStorage|sessionStorage/],
+    ])('contains no %s', (_name, pattern) => {
+      expect(bundle).not.toMatch(pattern);
+      for (const source of sources) expect(source).not.toMatch(pattern);
+    });
+
+    it('renders text only: no ng-bind-html or innerHTML in partials or code', () => {
+      for (const text of [bundle, ...partials]) expect(text).not.toMatch(/ng-bind-html|innerHTML|\$sce|trustAsHtml/);
+    });
   });
 
-  it('bundles neither AngularJS nor jQuery', () => {
-    expect(bundle).not.toMatch(/AngularJS v1|jQuery v3|ng-app|\$\$hashKey/);
-    expect(bundle.length).toBeLessThan(30_000);
+  it('declare explicit $inject for everything AngularJS instantiates', () => {
+    const [tab, overview] = modules.map((module) => module.bundle);
+    expect(tab).toContain('$inject=["$scope","$element","$timeout","$q","crmApiKeyService","crmApiKeyConfirm"]');
+    expect(overview).toContain('$inject=["$scope","$element","$timeout","crmApi4","crmApiKeyService","crmApiKeyConfirm"]');
+    for (const bundle of [tab, overview]) {
+      expect(bundle).toContain('$inject=["crmApi4"]');
+      expect(bundle).toContain('$inject=["$q"]');
+    }
   });
 
-  it('keeps ts() calls literal so CiviCRM can extract the strings', () => {
-    const calls = bundle.match(/\bts\(/g) ?? [];
-    const literal = bundle.match(/\bts\(("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')[,)]/g) ?? [];
-    expect(calls.length).toBeGreaterThan(30);
-    expect(literal.length).toBe(calls.length);
+  // Budgets: sizes only (times belong to `npm run bench`).
+  it('the tab stays within its budget: bundle + partials at most 6 KiB gzip', () => {
+    const { bundle, partials } = modules[0];
+    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(6 * 1024);
   });
 
-  it('declares explicit $inject for everything AngularJS instantiates', () => {
-    expect(bundle).toContain('$inject=["$scope","$element","$timeout","$q","crmApiKeyService","crmApiKeyConfirm"]');
-    expect(bundle).toContain('$inject=["crmApi4"]');
-    expect(bundle).toContain('$inject=["$q"]');
-  });
-
-  it.each([
-    ['eval(', /\beval\(/],
-    ['new Function', /new Function/],
-    ['Math.random', /Math\.random/],
-    ['console.', /\bconsole\./],
-    ['localStorage / sessionStorage', /localStorage|sessionStorage/],
-  ])('contains no %s', (_name, pattern) => {
-    expect(bundle).not.toMatch(pattern);
-    for (const source of sources) expect(source).not.toMatch(pattern);
-  });
-
-  it('renders text only: no ng-bind-html or innerHTML in partials or code', () => {
-    for (const text of [bundle, ...partials]) expect(text).not.toMatch(/ng-bind-html|innerHTML|\$sce|trustAsHtml/);
-  });
-
-  it('stays within the size budget: bundle + partials at most 6 KiB gzip', () => {
-    const shipped = bundle + partials.join('');
-    expect(gzipSync(shipped).length).toBeLessThanOrEqual(6 * 1024);
+  it('the overview page stays within 4 KiB gzip, and the tab never loads its code', () => {
+    const { bundle, partials } = modules[1];
+    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(4 * 1024);
+    expect(modules[0].bundle).not.toContain('crmApiKeyOverview');
   });
 });

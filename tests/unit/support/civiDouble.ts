@@ -38,6 +38,14 @@ export class CiviDouble {
     [4, null],
     [5, null],
   ]);
+  readonly names = new Map<number, string>([
+    [2, 'Standalone Admin'],
+    [3, 'Jane Doe'],
+    [4, 'Sam Staffer'],
+    [5, 'Kim Selfkey'],
+  ]);
+  /** Newest "API Key Changed" activity per contact, as the overview's query reports it. */
+  readonly lastChanged = new Map<number, string>();
   loggedInContactId = 2;
   permissions = new Set<Permission>(['administer CiviCRM']);
   private faults: Fault[] = [];
@@ -84,22 +92,33 @@ export class CiviDouble {
 
   private get(params: Record<string, any>): any {
     const where: any[] = params.where ?? [];
-    let ids = [...this.keys.keys()];
+    let ids = [...this.keys.keys()].sort((a, b) => this.nameOf(a).localeCompare(this.nameOf(b)) || a - b);
     for (const [field, op, value] of where) {
       if (field === 'api_key' && !this.canReadKeys) continue;
       ids = ids.filter((id) => {
         const actual = field === 'id' ? id : field === 'api_key' ? this.keys.get(id) : undefined;
+        if (op === 'IS NOT EMPTY') return actual !== null && actual !== undefined && actual !== '';
         return op === '=' ? actual === value : op === '!=' ? actual !== value : false;
       });
     }
-    if (params.limit) ids = ids.slice(0, params.limit);
+    ids = ids.slice(params.offset ?? 0, params.limit ? (params.offset ?? 0) + params.limit : undefined);
+    const select: string[] = params.select ?? [];
     return withCounts(
       ids.map((id) => {
         const record: Record<string, unknown> = { id };
-        if ((params.select ?? []).includes('api_key') && this.canReadKeys) record.api_key = this.keys.get(id) ?? null;
+        const key = this.keys.get(id) ?? null;
+        if (select.includes('display_name')) record.display_name = this.nameOf(id);
+        if (select.includes('api_key') && this.canReadKeys) record.api_key = key;
+        // The overview's one query: the database works out the last 4 characters and the newest change.
+        if (select.includes('RIGHT(api_key, 4) AS key_hint') && this.canReadKeys) record.key_hint = key && key.slice(-4);
+        if (select.includes('MAX(activity.activity_date_time) AS last_changed')) record.last_changed = this.lastChanged.get(id) ?? null;
         return record;
       }),
     );
+  }
+
+  private nameOf(id: number): string {
+    return this.names.get(id) ?? `Contact ${id}`;
   }
 
   private update(params: Record<string, any>, storedAs: string | undefined): any {
@@ -114,7 +133,7 @@ export class CiviDouble {
       const stored = storedAs ?? (sent === null || sent === '' ? null : sent.length > 32 ? `${sent.slice(0, 29)}...` : sent);
       this.keys.set(id, stored);
     }
-    return withCounts([{ id, contact_type: 'Individual', display_name: `Contact ${id}`, api_key: this.keys.get(id) ?? null }]);
+    return withCounts([{ id, contact_type: 'Individual', display_name: this.nameOf(id), api_key: this.keys.get(id) ?? null }]);
   }
 }
 

@@ -47,8 +47,8 @@ export function installCrm(civi: CiviDouble): CrmRecorder {
     $,
     config: { cid: civi.loggedInContactId },
     ts: () => translate,
-    url: (path: string) => `/${path}`,
-    angRequires: (module: string) => (module === 'crmApiKey' ? ['crmResource', 'api4'] : []),
+    url: (path: string, query?: Record<string, unknown>) => `/${path}${query ? `?${new URLSearchParams(query as Record<string, string>)}` : ''}`,
+    angRequires: () => ['crmResource', 'api4'],
     confirm(settings: { title: string; message: string; options: Record<string, string> }) {
       const dialog = $('<div class="ui-dialog" role="dialog"></div>');
       recorder.confirms.push({ ...settings, dialog });
@@ -61,9 +61,11 @@ export function installCrm(civi: CiviDouble): CrmRecorder {
 }
 
 const partials = Object.fromEntries(
-  readdirSync(`${root}ang/crmApiKey`)
-    .filter((file) => file.endsWith('.html'))
-    .map((file) => [`~/crmApiKey/${file}`, readFileSync(`${root}ang/crmApiKey/${file}`, 'utf8')]),
+  ['crmApiKey', 'crmApiKeyOverview'].flatMap((module) =>
+    readdirSync(`${root}ang/${module}`)
+      .filter((file) => file.endsWith('.html'))
+      .map((file) => [`~/${module}/${file}`, readFileSync(`${root}ang/${module}/${file}`, 'utf8')]),
+  ),
 );
 
 let coreModulesDefined = false;

@@ -1,12 +1,13 @@
 // usage: const tab = await mountTab({hasKey: true, canView: true, keyHint: 'Ab3x'}); await tab.click('Show key');
+//        const page = await mount('crmApiKeyOverview', '<crm-api-key-overview page-size="2"></crm-api-key-overview>');
 //
-// Compiles <crm-api-key-tab> with real AngularJS and ngMock under strict DI, against a CiviDouble,
-// and drives it through its DOM the way a user would.
+// Compiles a component of the extension with real AngularJS and ngMock under strict DI, against a
+// CiviDouble, and drives it through its DOM the way a user would.
 import 'angular';
 import 'angular-mocks';
 import { CiviDouble } from './civiDouble';
 import { defineCoreModules, installCrm, type CrmRecorder } from './crmStandIn';
-import { loadCrmApiKey } from './loadCrmApiKey';
+import { loadModule } from './loadCrmApiKey';
 
 export interface TabBindings {
   contactId?: number;
@@ -16,7 +17,7 @@ export interface TabBindings {
   lastChange?: { date: string; by: string } | null;
 }
 
-export interface MountedTab {
+export interface Mounted {
   element: HTMLElement;
   civi: CiviDouble;
   crm: CrmRecorder;
@@ -38,30 +39,45 @@ export interface MountedTab {
   destroy(): void;
 }
 
-export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble()): Promise<MountedTab> {
+export type MountedTab = Mounted;
+
+export function mountTab(bindings: TabBindings = {}, civi = new CiviDouble()): Promise<MountedTab> {
+  return mount(
+    'crmApiKey',
+    '<crm-api-key-tab contact-id="contactId" has-key="hasKey" can-view="canView" key-hint="keyHint" last-change="lastChange"></crm-api-key-tab>',
+    {
+      contactId: bindings.contactId ?? 3,
+      hasKey: bindings.hasKey ?? false,
+      canView: bindings.canView ?? true,
+      keyHint: bindings.keyHint ?? null,
+      lastChange: bindings.lastChange ?? null,
+    },
+    civi,
+  );
+}
+
+export async function mount(
+  module: 'crmApiKey' | 'crmApiKeyOverview',
+  markup: string,
+  scopeValues: Record<string, unknown> = {},
+  civi = new CiviDouble(),
+): Promise<Mounted> {
   const crm = installCrm(civi);
   defineCoreModules();
-  await loadCrmApiKey();
+  await loadModule(module);
 
   const injector = angular.injector(
-    ['ng', 'ngMock', ['$provide', ($provide: angular.auto.IProvideService) => void $provide.value('civiDouble', civi)], 'crmApiKey'],
+    ['ng', 'ngMock', ['$provide', ($provide: angular.auto.IProvideService) => void $provide.value('civiDouble', civi)], module],
     true,
   );
   const $compile = injector.get<angular.ICompileService>('$compile');
   const $rootScope = injector.get<angular.IRootScopeService>('$rootScope');
   const $flushPendingTasks = injector.get<(delay?: number) => void>('$flushPendingTasks');
 
-  const scope = Object.assign($rootScope.$new(), {
-    contactId: bindings.contactId ?? 3,
-    hasKey: bindings.hasKey ?? false,
-    canView: bindings.canView ?? true,
-    keyHint: bindings.keyHint ?? null,
-    lastChange: bindings.lastChange ?? null,
-  });
+  const scope = Object.assign($rootScope.$new(), scopeValues);
   const host = document.createElement('div');
   document.body.appendChild(host);
-  host.innerHTML =
-    '<crm-api-key-tab contact-id="contactId" has-key="hasKey" can-view="canView" key-hint="keyHint" last-change="lastChange"></crm-api-key-tab>';
+  host.innerHTML = markup;
   $compile(host)(scope);
   $rootScope.$digest();
   const element = host.firstElementChild as HTMLElement;
@@ -88,7 +104,7 @@ export async function mountTab(bindings: TabBindings = {}, civi = new CiviDouble
   const buttonsByName = () =>
     [...element.querySelectorAll('button')].filter(visible).map((button) => ({ button, name: fold(button.textContent) }));
 
-  const tab: MountedTab = {
+  const tab: Mounted = {
     element,
     civi,
     crm,

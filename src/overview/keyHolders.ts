@@ -1,0 +1,55 @@
+// usage: listKeyHolders(crmApi4, offset, pageSize).then(({rows, hasNextPage}) => ...)
+//
+// One Contact.get per page of the overview. It asks for one row more than a page to learn
+// whether a next page exists, so sites with thousands of keys never count them all. The key
+// itself never travels: only its last 4 characters, worked out by the database.
+import { ApiKeyError, failureReason } from '../failures';
+
+export interface KeyHolder {
+  id: number;
+  name: string;
+  hint: string;
+  lastChanged: string | null;
+}
+
+export interface KeyHolderPage {
+  rows: KeyHolder[];
+  hasNextPage: boolean;
+}
+
+export function listKeyHolders(crmApi4: CrmApi4, offset: number, pageSize: number): angular.IPromise<KeyHolderPage> {
+  return crmApi4('Contact', 'get', {
+    select: ['id', 'display_name', 'RIGHT(api_key, 4) AS key_hint', 'MAX(activity.activity_date_time) AS last_changed'],
+    join: [
+      [
+        'Activity AS activity',
+        'LEFT',
+        'ActivityContact',
+        ['activity.record_type_id:name', '=', '"Activity Targets"'],
+        ['activity.activity_type_id:name', '=', '"apikeytab_key_changed"'],
+      ],
+    ],
+    where: [['api_key', 'IS NOT EMPTY']],
+    groupBy: ['id'],
+    orderBy: { sort_name: 'ASC', id: 'ASC' },
+    limit: pageSize + 1,
+    offset,
+  }).then(
+    (values) => {
+      if (!Array.isArray(values)) throw new ApiKeyError('malformed');
+      const rows = values.slice(0, pageSize).map((record): KeyHolder => {
+        if (record === null || typeof record !== 'object' || !Number.isInteger(record.id)) throw new ApiKeyError('malformed');
+        return {
+          id: record.id,
+          name: String(record.display_name ?? ''),
+          hint: String(record.key_hint ?? ''),
+          lastChanged: typeof record.last_changed === 'string' ? record.last_changed : null,
+        };
+      });
+      return { rows, hasNextPage: values.length > pageSize };
+    },
+    (rejection: unknown) => {
+      throw new ApiKeyError(failureReason(rejection));
+    },
+  );
+}

@@ -1,0 +1,119 @@
+// The key overview page: who holds a key, one Contact.get a page, Revoke confirmed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CiviDouble } from '../support/civiDouble';
+import { mount, type Mounted } from '../support/mountTab';
+
+let page: Mounted;
+afterEach(() => page?.destroy());
+
+/** Seven contacts with keys (ids 10..16, "Integration 10".."Integration 16") besides the admin. */
+function siteWithKeys(): CiviDouble {
+  const civi = new CiviDouble();
+  for (let id = 10; id <= 16; id++) {
+    civi.keys.set(id, `integration${id}key${'x'.repeat(14)}${id}ab`);
+    civi.names.set(id, `Integration ${id}`);
+  }
+  civi.lastChanged.set(10, '2026-11-02 08:30:00');
+  return civi;
+}
+
+function open(civi = siteWithKeys(), pageSize = 3) {
+  return mount('crmApiKeyOverview', `<crm-api-key-overview page-size="${pageSize}"></crm-api-key-overview>`, {}, civi);
+}
+
+/** Each row has its own Revoke key button; this clicks the one of contact `id`. */
+async function revokeRow(mounted: Mounted, id: number) {
+  mounted.element.querySelector<HTMLButtonElement>(`[data-focus="revoke-${id}"]`)!.click();
+  await mounted.settle();
+}
+
+const rowNames = (mounted: Mounted) => [...mounted.element.querySelectorAll('tbody tr td:first-child')].map((cell) => cell.textContent!.trim());
+
+describe('the key overview', () => {
+  it('lists a page with one Contact.get that never asks for the key itself', async () => {
+    page = await open();
+    expect(page.civi.calls).toHaveLength(1);
+    const [{ entity, action, params }] = page.civi.calls;
+    expect([entity, action]).toEqual(['Contact', 'get']);
+    expect(params.select).not.toContain('api_key');
+    expect(params.select).toContain('RIGHT(api_key, 4) AS key_hint');
+    expect(params.where).toEqual([['api_key', 'IS NOT EMPTY']]);
+    expect(params).toMatchObject({ limit: 4, offset: 0 });
+    expect(rowNames(page)).toEqual(['Integration 10', 'Integration 11', 'Integration 12']);
+  });
+
+  it('shows each key masked to its last 4, the last change, and links to the contact\'s API Key tab', async () => {
+    page = await open();
+    const first = page.element.querySelector('tbody tr')!;
+    const key = page.civi.keys.get(10)!;
+    expect(first.textContent).toContain(`••••${key.slice(-4)}`);
+    expect(first.textContent).toContain('2026-11-02 08:30:00');
+    expect(page.element.querySelectorAll('tbody tr')[1].textContent).toContain('not recorded');
+    expect(first.querySelector('a')!.getAttribute('href')).toBe('/civicrm/contact/view?reset=1&cid=10&selectedChild=apikey');
+    expect(page.element.outerHTML).not.toContain(key);
+  });
+
+  it('pages forward and back, one request a page, with Previous and Next disabled at the ends', async () => {
+    page = await open();
+    expect(page.button('Previous').disabled).toBe(true);
+    await page.click('Next');
+    expect(rowNames(page)).toEqual(['Integration 13', 'Integration 14', 'Integration 15']);
+    expect(page.text()).toContain('Contacts 4 to 6');
+    await page.click('Next');
+    expect(rowNames(page)).toEqual(['Integration 16', 'Standalone Admin']);
+    expect(page.button('Next').disabled).toBe(true);
+    expect(document.activeElement).toBe(page.button('Previous'));
+    await page.click('Previous');
+    expect(rowNames(page)[0]).toBe('Integration 13');
+    expect(page.civi.calls.map((call) => call.params.offset)).toEqual([0, 3, 6, 3]);
+  });
+
+  it('Revoke asks first, naming the contact; Cancel sends nothing', async () => {
+    page = await open();
+    await revokeRow(page, 10);
+    expect(page.crm.confirms[0].message).toContain('Integration 10');
+    expect(page.crm.confirms[0].options).toEqual({ no: 'Cancel', yes: 'Revoke' });
+    page.crm.answerConfirm('no');
+    await page.settle();
+    expect(page.civi.writes).toEqual([]);
+    expect(rowNames(page)).toHaveLength(3);
+  });
+
+  it('Revoke sends one update with api_key null and takes the row away', async () => {
+    page = await open();
+    await revokeRow(page, 10);
+    page.crm.answerConfirm('yes');
+    await page.settle();
+    expect(page.civi.writes.map((call) => call.params)).toEqual([{ where: [['id', '=', 10]], values: { api_key: null } }]);
+    expect(rowNames(page)).toEqual(['Integration 11', 'Integration 12']);
+    expect(page.status()).toContain('The API key of Integration 10 was revoked.');
+    expect(document.activeElement?.getAttribute('data-focus')).toBe('revoke-11');
+  });
+
+  it('a failed revoke keeps the row and says why', async () => {
+    page = await open();
+    await revokeRow(page, 10);
+    page.civi.failNext({ kind: 'status', body: { error_code: '1', error_message: 'Sorry', status: 403 } });
+    page.crm.answerConfirm('yes');
+    await page.settle();
+    expect(page.alert()).toContain('The key was not changed.');
+    expect(page.alert()).toContain('do not have permission');
+    expect(rowNames(page)[0]).toBe('Integration 10');
+  });
+
+  it('a failed listing says so instead of claiming nobody has a key', async () => {
+    const civi = siteWithKeys();
+    civi.failNext({ kind: 'unreachable' });
+    page = await open(civi);
+    expect(page.alert()).toContain('The list could not be loaded.');
+    expect(page.text()).not.toContain('No contact has an API key.');
+  });
+
+  it('says when no contact has a key', async () => {
+    const civi = new CiviDouble();
+    civi.keys.set(2, null);
+    page = await open(civi);
+    expect(page.text()).toContain('No contact has an API key.');
+    expect(page.element.querySelector('table')).toBeNull();
+  });
+});
