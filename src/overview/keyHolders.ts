@@ -39,6 +39,9 @@ export function listKeyHolders(crmApi4: CrmApi4, offset: number, pageSize: numbe
       if (!Array.isArray(values)) throw new ApiKeyError('malformed');
       const rows = values.slice(0, pageSize).map((record): KeyHolder => {
         if (record === null || typeof record !== 'object' || !Number.isInteger(record.id)) throw new ApiKeyError('malformed');
+        // CiviCRM drops both the filter and RIGHT(api_key, 4) for a viewer who may not read keys
+        // and lists every contact: a row without the hint means "not allowed", never "has a key".
+        if (!('key_hint' in record)) throw new ApiKeyError('cannotRead');
         return {
           id: record.id,
           name: String(record.display_name ?? ''),

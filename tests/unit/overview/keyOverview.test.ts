@@ -109,6 +109,14 @@ describe('the key overview', () => {
     expect(page.text()).not.toContain('No contact has an API key.');
   });
 
+  it('a viewer who may not read keys gets a refusal, not a list of every contact', async () => {
+    const civi = siteWithKeys();
+    civi.permissions = new Set(['edit own api keys']);
+    page = await open(civi);
+    expect(page.alert()).toContain('do not have permission');
+    expect(page.element.querySelector('table')).toBeNull();
+  });
+
   it('says when no contact has a key', async () => {
     const civi = new CiviDouble();
     civi.keys.set(2, null);
