@@ -20,7 +20,7 @@ export const KEY = 'apikeytab';
 // Top-level names that CiviCRM uses, whole folders included (less dotfiles). Everything else
 // (src/, tests, tooling, node_modules) stays out.
 export const SHIPPED = [
-  'info.xml', 'apikeytab.php', 'Civi', 'ang', 'js', 'css', 'templates', 'xml', 'managed', 'l10n',
+  'info.xml', 'apikeytab.php', 'CRM', 'Civi', 'ang', 'js', 'css', 'templates', 'xml', 'managed', 'l10n',
   'LICENSE', 'README.md', 'CHANGELOG.md',
 ];
 

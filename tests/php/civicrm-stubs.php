@@ -1,9 +1,10 @@
 <?php
-// Stand-ins for the parts of CiviCRM the subscribers touch, with the same names and call shapes
-// as core (facts from civicrm-core: Civi/Core/Service/AutoSubscriber.php,
+// Stand-ins for the parts of CiviCRM the subscribers and the overview page touch, with the same
+// names and call shapes as core (facts from civicrm-core: Civi/Core/Service/AutoSubscriber.php,
 // Civi/Core/Event/GenericHookEvent.php, Civi/Core/Event/PreEvent.php, Civi/Core/Event/PostEvent.php,
-// CRM/Utils/Hook.php, CRM/Core/Permission.php, CRM/Core/Session.php). Each one records what it was
-// asked, so the cases can assert what was NOT done as well as what was.
+// CRM/Utils/Hook.php, CRM/Core/Permission.php, CRM/Core/Session.php, CRM/Core/Page.php,
+// CRM/Utils/System.php). Each one records what it was asked, so the cases can assert what was NOT
+// done as well as what was.
 
 namespace Symfony\Component\EventDispatcher {
 
@@ -265,6 +266,15 @@ namespace ApiKeyTabTests {
     /** @var array[] [level, message, context] of every log call */
     public static array $log = [];
 
+    /** @var string[] page titles set through CRM_Utils_System::setTitle() */
+    public static array $titles = [];
+
+    /** @var array<string, mixed> what pages assigned to their template */
+    public static array $assigned = [];
+
+    /** @var string[] templates pages rendered */
+    public static array $renderedTemplates = [];
+
     public static function reset(): void {
       self::$permissions = [];
       self::$loggedInContactId = NULL;
@@ -281,6 +291,9 @@ namespace ApiKeyTabTests {
       self::$contactGetFailure = NULL;
       self::$duringActivityCreate = NULL;
       self::$log = [];
+      self::$titles = [];
+      self::$assigned = [];
+      self::$renderedTemplates = [];
     }
 
   }
@@ -340,6 +353,37 @@ namespace {
       }
       World::$permissionChecks[] = $permissions;
       return in_array($permissions, World::$permissions, TRUE);
+    }
+
+  }
+
+  /**
+   * Core's base page: run() renders the template named after the page class (CRM_Foo_Page_Bar
+   * renders CRM/Foo/Page/Bar.tpl) with what the page assigned.
+   */
+  class CRM_Core_Page {
+
+    public function __construct($title = NULL, $mode = NULL) {
+    }
+
+    public function assign($name, $value = NULL): void {
+      World::$assigned[$name] = $value;
+    }
+
+    public function getTemplateFileName() {
+      return str_replace('_', '/', static::class) . '.tpl';
+    }
+
+    public function run() {
+      World::$renderedTemplates[] = $this->getTemplateFileName();
+    }
+
+  }
+
+  class CRM_Utils_System {
+
+    public static function setTitle($title, $pageTitle = NULL): void {
+      World::$titles[] = $title;
     }
 
   }

@@ -13,13 +13,23 @@ require __DIR__ . '/civicrm-stubs.php';
 
 const ROOT = __DIR__ . '/../..';
 
-// Load classes the way info.xml's <classloader> tells CiviCRM to, so a wrong prefix or path fails.
-$psr4 = simplexml_load_file(ROOT . '/info.xml')->classloader->psr4;
-spl_autoload_register(function (string $class) use ($psr4): void {
-  $prefix = (string) $psr4['prefix'];
-  $file = ROOT . '/' . $psr4['path'] . '/' . str_replace('\\', '/', substr($class, strlen($prefix))) . '.php';
-  if (str_starts_with($class, $prefix) && is_file($file)) {
-    require $file;
+// Load classes the way info.xml's <classloader> tells CiviCRM to, so a wrong prefix or path fails:
+// psr4 maps what follows the prefix to folders; psr0 maps the whole name, "_" included.
+$classloader = simplexml_load_file(ROOT . '/info.xml')->classloader;
+spl_autoload_register(function (string $class) use ($classloader): void {
+  foreach (['psr4' => $classloader->psr4, 'psr0' => $classloader->psr0] as $standard => $entries) {
+    foreach ($entries as $entry) {
+      $prefix = (string) $entry['prefix'];
+      if (!str_starts_with($class, $prefix)) {
+        continue;
+      }
+      [$relative, $separators] = $standard === 'psr4' ? [substr($class, strlen($prefix)), ['\\']] : [$class, ['\\', '_']];
+      $file = ROOT . '/' . $entry['path'] . '/' . str_replace($separators, '/', $relative) . '.php';
+      if (is_file($file)) {
+        require $file;
+        return;
+      }
+    }
   }
 });
 

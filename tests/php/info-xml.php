@@ -31,5 +31,6 @@ echo json_encode([
   'compatibility' => $texts($xml->compatibility->ver),
   'phpCompatibility' => $texts($xml->php_compatibility->ver),
   'psr4' => ['prefix' => (string) $xml->classloader->psr4['prefix'], 'path' => (string) $xml->classloader->psr4['path']],
+  'psr0' => ['prefix' => (string) $xml->classloader->psr0['prefix'], 'path' => (string) $xml->classloader->psr0['path']],
   'mixins' => $texts($xml->mixins->mixin),
 ], JSON_PRETTY_PRINT | JSON_UNESCAPED_SLASHES | JSON_THROW_ON_ERROR), "\n";

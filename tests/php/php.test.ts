@@ -1,6 +1,6 @@
 // The PHP side under php-cli, without CiviCRM: syntax of every PHP file, the subscribers' decisions,
-// the tab template and the managed activity type (tests/php/*-cases.php, one test per case), and
-// info.xml.
+// the tab template, the managed records and the overview page (tests/php/*-cases.php, one test per
+// case), and info.xml.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -71,6 +71,15 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a write that failed after pre leaves nothing for the next edit to misreport',
     'managed/ActivityType.mgd.php declares the activity type as an OptionValue',
   ],
+  'tests/php/overview-cases.php': [
+    'the menu file routes civicrm/admin/apikeys to the page class, titled "API Keys"',
+    'the route is open to "administer CiviCRM" OR "edit api keys", nothing else',
+    'the page sets its title, loads crmApiKeyOverview and renders its template, assigning nothing',
+    'the template is the component inside <crm-angular-js>, with no Smarty tag at all',
+    "ang/crmApiKeyOverview.ang.php declares the module like the tab's, with files that exist",
+    "managed/Navigation.mgd.php puts \"API Keys\" under Users and Permissions, for the route's permissions",
+    'the menu entry and the route agree on the permissions',
+  ],
 };
 
 interface CaseResult {
@@ -104,6 +113,7 @@ interface InfoXml {
   compatibility: string[];
   phpCompatibility: string[];
   psr4: { prefix: string; path: string };
+  psr0: { prefix: string; path: string };
   mixins: string[];
 }
 
@@ -122,7 +132,10 @@ describe('php -l', () => {
 
   it("finds the extension's PHP files", () => {
     expect(files).toEqual(
-      expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'Civi/ApiKeyTab/KeyAudit.php', 'managed/ActivityType.mgd.php', 'ang/crmApiKey.ang.php']),
+      expect.arrayContaining([
+        'apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'Civi/ApiKeyTab/KeyAudit.php', 'CRM/ApiKeyTab/Page/KeyOverview.php',
+        'managed/ActivityType.mgd.php', 'managed/Navigation.mgd.php', 'ang/crmApiKey.ang.php', 'ang/crmApiKeyOverview.ang.php',
+      ]),
     );
   });
 
@@ -168,13 +181,20 @@ describe('info.xml', () => {
     expect(info().version).toBe(pkg.version);
   });
 
-  it('declares exactly the mixins ang-php, mgd-php, scan-classes and smarty', () => {
-    expect(info().mixins).toEqual(['ang-php@1.0.0', 'mgd-php@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
+  it('declares exactly the mixins ang-php, mgd-php, menu-xml, scan-classes and smarty', () => {
+    expect(info().mixins).toEqual(['ang-php@1.0.0', 'mgd-php@1.0.0', 'menu-xml@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
   });
 
   it('maps Civi\\ to a Civi folder that scan-classes can scan', () => {
     expect(info().psr4).toEqual({ prefix: 'Civi\\', path: 'Civi' });
     expect(statSync(join(root, 'Civi')).isDirectory()).toBe(true);
+  });
+
+  // The route's page class is a CRM_ class (CRM_Core_Invoke recognises namespaced pages only in
+  // recent cores), found the way civix extensions find theirs.
+  it('maps CRM_ classes psr0-style from the extension root, where CRM/ is', () => {
+    expect(info().psr0).toEqual({ prefix: 'CRM_', path: '.' });
+    expect(statSync(join(root, 'CRM')).isDirectory()).toBe(true);
   });
 
   it('states CiviCRM 5.75 and PHP 8.1 onwards', () => {

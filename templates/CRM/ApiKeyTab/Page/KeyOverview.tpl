@@ -1,0 +1,3 @@
+<crm-angular-js modules="crmApiKeyOverview">
+  <crm-api-key-overview></crm-api-key-overview>
+</crm-angular-js>
