@@ -21,7 +21,7 @@ import {
 } from './lib/civicrm.mjs';
 import { FaultBoard, alteredApiKey, parseFaultRequest } from './lib/faults.mjs';
 import { RequestTooLarge, bearerKey, isAjax, readBody, sessionCookie, sessionToken, singleHeader } from './lib/http.mjs';
-import { renderContactSummary } from './lib/page.mjs';
+import { renderAccessDenied, renderContactSummary, renderKeyOverview } from './lib/page.mjs';
 import { DemoStore, GRANTABLE_CONTACT_IDS } from './lib/store.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -36,7 +36,8 @@ const STATIC_FILES = new Map([
   ['/demo/demo-page.js', { file: 'demo/public/demo-page.js', type: JAVASCRIPT }],
   ['/demo/demo.css', { file: 'demo/public/demo.css', type: 'text/css; charset=utf-8' }],
   ['/js/crmApiKey.js', { file: 'js/crmApiKey.js', type: JAVASCRIPT }],
-  // CiviCRM loads the styles named in ang/crmApiKey.ang.php with the module.
+  ['/js/crmApiKeyOverview.js', { file: 'js/crmApiKeyOverview.js', type: JAVASCRIPT }],
+  // CiviCRM loads the styles named in ang/*.ang.php with the module.
   ['/css/crmApiKey.css', { file: 'css/crmApiKey.css', type: 'text/css; charset=utf-8' }],
 ]);
 
@@ -125,35 +126,70 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
   };
 
   /**
+   * Who views a page: `?user=` switches (and sets the session cookie), a session keeps, and landing
+   * without either logs in as the administrator, so `npm start` shows the tab at once.
    * @param {Request} request
    * @param {URL} url
-   * @returns {Promise<Reply>}
+   * @returns {Promise<{ok: true, user: DemoUser, headers: Record<string, string>} | {ok: false, reply: Reply}>}
    */
-  async function contactSummaryPage(request, url) {
+  async function pageViewer(request, url) {
     const requestedUser = url.searchParams.get('user');
     if (requestedUser !== null && !Object.hasOwn(USERS, requestedUser)) {
-      return plainReply(400, `Unknown user "${requestedUser}": use ${Object.keys(USERS).join(', ')}.`);
+      return { ok: false, reply: plainReply(400, `Unknown user "${requestedUser}": use ${Object.keys(USERS).join(', ')}.`) };
     }
-    const current = session(request);
     /** @type {Record<string, string>} */
     const headers = {};
-    let user = current.user;
-    // Landing without a session logs in as the administrator, so `npm start` shows the tab at once.
+    let user = session(request).user;
     const wantedUser = requestedUser ?? (user ? null : DEFAULT_USER);
     if (wantedUser !== null && user?.name !== wantedUser) {
       user = USERS[wantedUser];
       headers['Set-Cookie'] = sessionCookie(await store.createSession(wantedUser));
     }
-    const loggedIn = /** @type {DemoUser} */ (user);
+    return { ok: true, user: /** @type {DemoUser} */ (user), headers };
+  }
+
+  /**
+   * @param {number} status
+   * @param {string} html
+   * @param {Record<string, string>} headers
+   * @returns {Reply}
+   */
+  const htmlReply = (status, html, headers) => ({
+    status,
+    headers: { ...headers, 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
+    body: html,
+  });
+
+  /**
+   * @param {Request} request
+   * @param {URL} url
+   * @returns {Promise<Reply>}
+   */
+  async function contactSummaryPage(request, url) {
+    const viewer = await pageViewer(request, url);
+    if (!viewer.ok) return viewer.reply;
+    const { user, headers } = viewer;
     const cidParameter = url.searchParams.get('cid');
-    const contactId = cidParameter === null ? (loggedIn.name === 'self' ? loggedIn.contactId : 3) : Number(cidParameter);
-    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 2, 3, 4 or 5.`, headers);
-    const html = await renderContactSummary({ root, user: loggedIn, contactId, selectedTab: url.searchParams.get('selectedChild') ?? 'summary', store });
-    return {
-      status: 200,
-      headers: { ...headers, 'Content-Type': 'text/html; charset=UTF-8', 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' },
-      body: html,
-    };
+    const contactId = cidParameter === null ? (user.name === 'self' ? user.contactId : 3) : Number(cidParameter);
+    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 2 to 45.`, headers);
+    const html = await renderContactSummary({ root, user, contactId, selectedTab: url.searchParams.get('selectedChild') ?? 'summary', store });
+    return htmlReply(200, html, headers);
+  }
+
+  /**
+   * Administer > Users and Permissions > API Keys, for the route's permissions
+   * (xml/Menu/apikeytab.xml: administer CiviCRM or edit api keys); CiviCRM answers others with its
+   * "You do not have permission" page and HTTP 403.
+   * @param {Request} request
+   * @param {URL} url
+   * @returns {Promise<Reply>}
+   */
+  async function keyOverviewPage(request, url) {
+    const viewer = await pageViewer(request, url);
+    if (!viewer.ok) return viewer.reply;
+    const { user, headers } = viewer;
+    if (!canReadKeys(user)) return htmlReply(403, renderAccessDenied({ user }), headers);
+    return htmlReply(200, await renderKeyOverview({ root, user }), headers);
   }
 
   /**
@@ -240,7 +276,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const contactId = input.cid;
     if (path === '/demo/set-key') {
       const apiKey = input.api_key;
-      if (!Object.hasOwn(CONTACTS, contactId)) return jsonReply(400, { error_message: '"cid" must be 2, 3, 4 or 5.' });
+      if (!Object.hasOwn(CONTACTS, contactId)) return jsonReply(400, { error_message: '"cid" must be a contact of this demo, 2 to 45.' });
       if (!(apiKey === null || (typeof apiKey === 'string' && apiKey !== '' && [...apiKey].length <= API_KEY_COLUMN_WIDTH))) {
         return jsonReply(400, { error_message: '"api_key" must be null or a string of 1 to 32 characters.' });
       }
@@ -263,7 +299,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
   async function route(request, response, url) {
     const method = request.method ?? 'GET';
     const path = url.pathname;
-    if (path === '/') return method === 'GET' || method === 'HEAD' ? contactSummaryPage(request, url) : methodNotAllowed(['GET', 'HEAD']);
+    const page = { '/': contactSummaryPage, '/civicrm/contact/view': contactSummaryPage, '/civicrm/admin/apikeys': keyOverviewPage }[path];
+    if (page) return method === 'GET' || method === 'HEAD' ? page(request, url) : methodNotAllowed(['GET', 'HEAD']);
     const staticFile = STATIC_FILES.get(path);
     if (staticFile) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);

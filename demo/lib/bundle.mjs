@@ -1,6 +1,6 @@
-// Brings js/crmApiKey.js up to date before the demo serves it. The file is rewritten only when its
-// content changes, and by rename, so test runs reading the bundle at the same moment never see
-// a half-written file.
+// Brings the bundles (js/crmApiKey.js, js/crmApiKeyOverview.js: every output of buildBundle) up to
+// date before the demo serves them. A file is rewritten only when its content changes, and by
+// rename, so test runs reading a bundle at the same moment never see a half-written file.
 import { existsSync } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { buildBundle } from '../../scripts/build.mjs';
  */
 export async function refreshBundle(root, warn) {
   if (!existsSync(join(root, 'src', 'index.ts'))) {
-    warn('apikeytab demo: src/index.ts does not exist yet; the page loads without the tab component.');
+    warn('apikeytab demo: src/index.ts does not exist yet; the pages load without their components.');
     return;
   }
   let result;
@@ -20,7 +20,7 @@ export async function refreshBundle(root, warn) {
     result = await buildBundle({ write: false });
   } catch {
     // esbuild has already printed the errors; the last good bundle is better than no demo at all.
-    warn('apikeytab demo: WARNING the build failed; serving the last built js/crmApiKey.js.');
+    warn('apikeytab demo: WARNING the build failed; serving the last built bundles in js/.');
     return;
   }
   for (const output of result.outputFiles ?? []) {

@@ -1,6 +1,7 @@
 // What a CiviCRM 6.15 site answers to the calls the tab makes, as observed in
 // ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { INTEGRATION_IDS } from './store.mjs';
 
 /**
  * @typedef {{status: number, headers: Record<string, string>, body: string}} Reply
@@ -45,6 +46,13 @@ export const CONTACTS = {
   3: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.org', hash: '01a2e3adbc6f53d370898c2114b1f5d8', createdDate: '2026-11-30 04:24:39' },
   4: { firstName: 'Sam', lastName: 'Staffer', email: 'sam.staffer@example.org', hash: '7b1f0c9d2e3a4b5c6d7e8f9a0b1c2d3e', createdDate: '2026-11-30 04:24:55' },
   5: { firstName: 'Kim', lastName: 'Selfkey', email: 'kim.selfkey@example.org', hash: '48d8c03e874249449bd450f7fd08832e', createdDate: '2026-11-30 04:25:29' },
+  ...Object.fromEntries(
+    INTEGRATION_IDS.map((id) => {
+      const number = String(id - 5).padStart(2, '0');
+      const hash = createHash('md5').update(`integration ${id}`).digest('hex');
+      return [id, { firstName: 'Integration', lastName: number, email: `integration-${number}@example.org`, hash, createdDate: '2026-11-30 05:00:00' }];
+    }),
+  ),
 };
 
 /** @param {number} contactId */
@@ -235,6 +243,12 @@ function whereFilter(where, user) {
       case '!=':
       case '<>':
         return (/** @type {Record<string, unknown>} */ record) => actual(record) !== comparable(expected);
+      // As CiviCRM renders them for a String field: `(f = "" OR f IS NULL)` and its negation.
+      case 'IS EMPTY':
+      case 'IS NOT EMPTY': {
+        const wanted = operator === 'IS EMPTY';
+        return (/** @type {Record<string, unknown>} */ record) => (actual(record) === null || actual(record) === '') === wanted;
+      }
       case 'IN':
       case 'NOT IN': {
         if (!Array.isArray(expected)) throw new Api4Error(500, `Operator ${operator} requires an array.`);
@@ -260,25 +274,183 @@ function withoutUnreadableFields(record, user) {
 }
 
 /**
+ * The parameters of a get the demo implements. CiviCRM knows more (having, chain, ...); the demo
+ * refuses those rather than answer as though they had not been sent.
+ */
+const GET_PARAMETERS = ['select', 'join', 'where', 'groupBy', 'orderBy', 'limit', 'offset'];
+
+const RECORD_TYPES = { 'Activity Targets': 'targetContactId', 'Activity Source': 'sourceContactId', 'Activity Assignees': null };
+
+/**
+ * A quoted string in a join condition: CiviCRM reads the right-hand side of an ON clause as an
+ * expression, where `"x"` and `'x'` are strings and a bare word would be a field.
+ * @param {unknown} value
+ */
+function quotedString(value) {
+  const match = typeof value === 'string' ? /^(["'])(.*)\1$/.exec(value) : null;
+  return match ? match[2] : null;
+}
+
+/**
+ * The one join the key overview makes: the contact's key-change activities through the
+ * ActivityContact bridge, `['Activity AS <alias>', 'LEFT', 'ActivityContact', ...conditions]`,
+ * each condition naming the contact's role or the activity type by name. Anything else is refused.
+ * @param {unknown} join
+ * @returns {{alias: string, role: string | null, activityType: string | null} | null}
+ */
+function activityJoin(join) {
+  if (join === undefined || (Array.isArray(join) && join.length === 0)) return null;
+  const [only] = Array.isArray(join) && join.length === 1 && Array.isArray(join[0]) ? join : [];
+  const [entity, side, bridge, ...conditions] = only ?? [];
+  const alias = typeof entity === 'string' ? /^Activity AS (\w+)$/.exec(entity)?.[1] : undefined;
+  if (!alias || side !== 'LEFT' || bridge !== 'ActivityContact') {
+    throw new Api4Error(500, "The demo joins only ['Activity AS <alias>', 'LEFT', 'ActivityContact', ...conditions].");
+  }
+  /** @type {{alias: string, role: string | null, activityType: string | null}} */
+  const joined = { alias, role: null, activityType: null };
+  for (const condition of conditions) {
+    const [field, operator, value] = Array.isArray(condition) ? condition : [];
+    const name = quotedString(value);
+    if (operator === '=' && field === `${alias}.record_type_id:name` && name !== null && Object.hasOwn(RECORD_TYPES, name)) {
+      joined.role = name;
+    } else if (operator === '=' && field === `${alias}.activity_type_id:name` && name !== null) {
+      joined.activityType = name;
+    } else {
+      throw new Api4Error(500, `The demo does not implement the join condition ${JSON.stringify(condition)}.`);
+    }
+  }
+  return joined;
+}
+
+/**
+ * When the newest activity of the join was, for one contact: what MAX(<alias>.activity_date_time)
+ * gives in a query grouped by contact. Every activity of the demo is an `apikeytab_key_changed`.
+ * @param {{role: string | null, activityType: string | null}} joined
+ * @param {number} contactId
+ * @param {DemoStore} store
+ */
+function newestActivityDate(joined, contactId, store) {
+  if (joined.activityType !== null && joined.activityType !== 'apikeytab_key_changed') return null;
+  const roles = joined.role === null ? ['targetContactId', 'sourceContactId'] : [RECORD_TYPES[joined.role]];
+  const dates = store.data.activities
+    .filter((activity) => roles.some((role) => role !== null && activity[/** @type {'targetContactId' | 'sourceContactId'} */ (role)] === contactId))
+    .map((activity) => activity.date);
+  return dates.length === 0 ? null : dates.reduce((newest, date) => (date > newest ? date : newest));
+}
+
+/**
+ * One item of `select`: a field name, or `RIGHT(<field>, <n>)` / `MAX(<join alias>.activity_date_time)`
+ * with an optional ` AS <alias>`. Returns null for an item CiviCRM drops without an error: an
+ * unknown field, or one the viewer may not read (wire 14, 24), even inside a function.
+ * @param {unknown} item
+ * @param {Record<string, unknown>} readableFields a record as the viewer may see it
+ * @param {{alias: string, role: string | null, activityType: string | null} | null} joined
+ * @param {DemoStore} store
+ * @returns {{name: string, value: (record: Record<string, unknown>) => unknown} | null}
+ */
+function selectItem(item, readableFields, joined, store) {
+  if (typeof item !== 'string') throw new Api4Error(500, 'Parameter "select" must be an array of strings.');
+  const as = item.lastIndexOf(' AS ');
+  const expression = as === -1 ? item : item.slice(0, as);
+  const alias = as === -1 ? null : item.slice(as + 4);
+  const call = /^(\w+)\((.*)\)$/.exec(expression);
+  if (!call) {
+    if (alias !== null) throw new Api4Error(500, 'Aliasing field names is not allowed, only expressions can have an alias.');
+    return Object.hasOwn(readableFields, expression) ? { name: expression, value: (record) => record[expression] } : null;
+  }
+  const [, functionName, argumentText] = call;
+  if (functionName !== functionName.toUpperCase()) throw new Api4Error(500, 'Sql function must be uppercase.');
+  if (alias !== null && Object.hasOwn(readableFields, alias)) throw new Api4Error(500, 'Cannot use existing field name as alias');
+  const name = alias ?? `${functionName}:${argumentText.split(',')[0].trim()}`;
+  if (functionName === 'RIGHT') {
+    const [, field, length] = /^([\w.]+),\s*(\d+)$/.exec(argumentText) ?? [];
+    if (!field) throw new Api4Error(500, 'RIGHT needs a field and a number of characters.');
+    if (!Object.hasOwn(readableFields, field)) return null;
+    // Characters, not bytes, as MySQL's RIGHT() on a utf8mb4 column.
+    return { name, value: (record) => (typeof record[field] === 'string' ? [...record[field]].slice(-Number(length)).join('') : null) };
+  }
+  if (functionName === 'MAX') {
+    if (joined === null || !argumentText.startsWith(`${joined.alias}.`)) return null;
+    if (argumentText !== `${joined.alias}.activity_date_time`) {
+      throw new Api4Error(500, `The demo does not implement MAX(${argumentText}).`);
+    }
+    return { name, value: (record) => newestActivityDate(joined, /** @type {number} */ (record.id), store) };
+  }
+  throw new Api4Error(500, `The demo does not implement the SQL function ${functionName}.`);
+}
+
+const collator = new Intl.Collator('en', { sensitivity: 'base' });
+
+/**
+ * `orderBy` as CiviCRM sorts: NULL first when ascending, text without regard to case or accents
+ * (utf8mb4_unicode_ci), on any readable field or a select alias.
+ * @param {unknown} orderBy
+ * @param {Record<string, unknown>} readableFields
+ * @param {string[]} aliases
+ * @returns {(a: Record<string, unknown>, b: Record<string, unknown>) => number}
+ */
+function ordering(orderBy, readableFields, aliases) {
+  if (orderBy === undefined) return () => 0;
+  if (!orderBy || typeof orderBy !== 'object' || Array.isArray(orderBy)) throw new Api4Error(500, 'Parameter "orderBy" must be an object.');
+  const keys = Object.entries(orderBy).map(([field, direction]) => {
+    if (direction !== 'ASC' && direction !== 'DESC') throw new Api4Error(500, `Invalid sort direction. Cannot order by ${field} ${direction}`);
+    if (!Object.hasOwn(readableFields, field) && !aliases.includes(field)) throw new Api4Error(500, `Invalid field '${field}'`);
+    return { field, sign: direction === 'ASC' ? 1 : -1 };
+  });
+  /** @param {unknown} a @param {unknown} b */
+  const compare = (a, b) => {
+    if (a === b) return 0;
+    if (a === null || a === undefined) return -1;
+    if (b === null || b === undefined) return 1;
+    return typeof a === 'number' && typeof b === 'number' ? a - b : collator.compare(String(a), String(b));
+  };
+  return (a, b) => {
+    for (const { field, sign } of keys) {
+      const difference = compare(a[field], b[field]);
+      if (difference !== 0) return sign * difference;
+    }
+    return 0;
+  };
+}
+
+/**
  * @param {Record<string, any>} params
  * @param {DemoUser | null} user
  * @param {DemoStore} store
  */
 function contactGet(params, user, store) {
+  const unknown = Object.keys(params).filter((name) => !GET_PARAMETERS.includes(name));
+  if (unknown.length > 0) throw new Api4Error(500, `The demo does not implement the parameter "${unknown[0]}" of Contact.get.`);
   const matches = whereFilter(params.where, user);
+  const joined = activityJoin(params.join);
+  const grouped = params.groupBy === undefined || (Array.isArray(params.groupBy) && params.groupBy.length === 0) ? null : params.groupBy;
+  if (grouped !== null && !(Array.isArray(grouped) && grouped.length === 1 && grouped[0] === 'id')) {
+    throw new Api4Error(500, 'The demo groups only by id.');
+  }
   const select = Array.isArray(params.select) && params.select.length > 0 ? params.select : null;
+  const aggregates = (select ?? []).some((item) => typeof item === 'string' && item.startsWith('MAX('));
+  // One row per contact is what the demo can answer; CiviCRM would repeat a contact per activity.
+  if ((joined !== null || aggregates) && grouped === null) {
+    throw new Api4Error(500, 'The demo answers a join or MAX() only with groupBy: ["id"].');
+  }
   const limit = Number.isInteger(params.limit) && params.limit > 0 ? params.limit : Infinity;
   const offset = Number.isInteger(params.offset) && params.offset > 0 ? params.offset : 0;
+
+  const readableFields = withoutUnreadableFields(storedRecord(2, store), user);
+  const items = select ? select.map((item) => selectItem(item, readableFields, joined, store)).filter((item) => item !== null) : null;
+  const sort = ordering(params.orderBy, readableFields, (items ?? []).map((item) => item.name));
   const records = Object.keys(CONTACTS)
     .map((id) => storedRecord(Number(id), store))
     .filter(matches)
-    .slice(offset, offset + limit)
     .map((record) => {
       const readable = withoutUnreadableFields(record, user);
-      if (!select) return readable;
-      // An unknown or unreadable field in `select` is dropped without an error (wire 14, 24).
-      return Object.fromEntries(select.filter((field) => Object.hasOwn(readable, field)).map((field) => [field, readable[field]]));
-    });
+      // The row is what is answered; the record stays at hand because orderBy may name fields
+      // that were not selected.
+      return { row: items ? Object.fromEntries(items.map((item) => [item.name, item.value(readable)])) : readable, record: readable };
+    })
+    .sort((a, b) => sort({ ...a.record, ...a.row }, { ...b.record, ...b.row }))
+    .slice(offset, offset + limit)
+    .map(({ row }) => row);
   return valuesReply('Contact', 'get', records);
 }
 

@@ -1,11 +1,12 @@
-// The contact summary page of the demo: CiviCRM's tab markup (wire/contact-summary-cid3-admin.html)
-// around the extension's real template, partials and module manifest, read from the working tree
-// on each request so edits show on reload.
+// The pages of the demo: the contact summary, CiviCRM's tab markup
+// (wire/contact-summary-cid3-admin.html) around the extension's real tab template, and the key
+// overview under Administer; both with the real partials and module manifests, read from the
+// working tree on each request so edits show on reload.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONTACTS, USERS, canReadKeys, canWriteKey, displayName, userOfContact } from './civicrm.mjs';
 import { FAULTS, DEFAULT_SLOW_DELAY_MS } from './faults.mjs';
-import { CONTACT_IDS, GRANTABLE_CONTACT_IDS } from './store.mjs';
+import { GRANTABLE_CONTACT_IDS, PEOPLE_IDS } from './store.mjs';
 
 const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };
 
@@ -81,14 +82,115 @@ async function angularRequires(root) {
 }
 
 /**
+ * The partials of one module, under the names crmResource gives them (`~/<module>/<file>.html`).
  * @param {string} root
+ * @param {string} module
  * @returns {Promise<Record<string, string>>}
  */
-async function partials(root) {
-  const folder = join(root, 'ang', 'crmApiKey');
+async function partials(root, module) {
+  const folder = join(root, 'ang', module);
   const names = (await readdir(folder)).filter((name) => name.endsWith('.html')).sort();
-  const entries = await Promise.all(names.map(async (name) => [`~/crmApiKey/${name}`, await readFile(join(folder, name), 'utf8')]));
+  const entries = await Promise.all(names.map(async (name) => [`~/${module}/${name}`, await readFile(join(folder, name), 'utf8')]));
   return Object.fromEntries(entries);
+}
+
+/** The query string of a demo page, as a path. */
+function pageUrl(/** @type {string} */ path, /** @type {Record<string, string | number>} */ query) {
+  return `${path}?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
+}
+
+/**
+ * The demo's own bar above the CiviCRM page: who is logged in, the page's own switchers, and the
+ * fault selector.
+ * @param {{user: import('./civicrm.mjs').DemoUser, userHref: (name: string) => string, extra?: string, tools?: string}} bar
+ */
+function demoBar({ user, userHref, extra = '', tools = '' }) {
+  const userLinks = Object.values(USERS).map((candidate) => ({ label: candidate.label, href: userHref(candidate.name), current: candidate.name === user.name }));
+  const faultOptions = FAULTS.map((fault) => `<option value="${fault}">${fault}</option>`).join('');
+  const overviewLink = canReadKeys(user) ? '<p class="demo-bar-links"><a href="/civicrm/admin/apikeys">Administer: API Keys</a></p>' : '';
+  return `<header class="demo-bar">
+    <p class="demo-bar-title"><strong>apikeytab demo</strong> (a stand-in for CiviCRM)</p>
+    ${switcher(userLinks, 'Logged in as')}
+    ${extra}
+    ${overviewLink}
+    <div class="demo-tools">
+      <label>Faults for your next API call <select id="demo-fault"><option value="">none</option>${faultOptions}</select></label>
+      <span id="demo-fault-status" role="status"></span>
+      ${tools}
+    </div>
+  </header>`;
+}
+
+/**
+ * @param {string} title
+ * @param {string} body
+ */
+function htmlDocument(title, body) {
+  return `<!DOCTYPE html>
+<html lang="en" class="crm-standalone">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>${escapeHtml(title)} | apikeytab demo</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/demo/demo.css">
+  <link rel="stylesheet" href="/css/crmApiKey.css">
+</head>
+<body>
+  ${body}
+</body>
+</html>
+`;
+}
+
+/**
+ * The scripts of a page holding one Angular module: settings and partials as JSON, jQuery,
+ * AngularJS, the CRM runtime, the module's bundle, then the demo's own controls.
+ * @param {string} root
+ * @param {import('./civicrm.mjs').DemoUser} user
+ * @param {string} module
+ */
+async function angularScripts(root, user, module) {
+  const settings = { cid: user.contactId, angRequires: await angularRequires(root), slowDelayMs: DEFAULT_SLOW_DELAY_MS };
+  return `<script type="application/json" id="crm-demo-settings">${scriptJson(settings)}</script>
+  <script type="application/json" id="crm-demo-partials">${scriptJson(await partials(root, module))}</script>
+  <script src="/assets/jquery.min.js"></script>
+  <script src="/assets/angular.min.js"></script>
+  <script src="/demo/crm-runtime.js"></script>
+  <script src="/js/${module}.js"></script>
+  <script src="/demo/demo-page.js"></script>`;
+}
+
+/**
+ * Administer > Users and Permissions > API Keys: the page template
+ * (templates/CRM/ApiKeyTab/Page/KeyOverview.tpl) in CiviCRM's admin page layout.
+ * @param {{root: string, user: import('./civicrm.mjs').DemoUser}} view
+ */
+export async function renderKeyOverview({ root, user }) {
+  const template = await readFile(join(root, 'templates', 'CRM', 'ApiKeyTab', 'Page', 'KeyOverview.tpl'), 'utf8');
+  return htmlDocument('API Keys', `${demoBar({ user, userHref: (name) => pageUrl('/civicrm/admin/apikeys', { user: name }) })}
+  <main class="crm-container">
+    <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> » <a href="/">CiviCRM</a> » Administer » Users and Permissions</nav>
+    <h1 class="crm-page-title">API Keys</h1>
+    <div class="crm-block crm-content-block">
+${renderTabTemplate(template, {})}
+    </div>
+  </main>
+  ${await angularScripts(root, user, 'crmApiKeyOverview')}`);
+}
+
+/**
+ * What CiviCRM shows a user whom a route's permissions keep out (answered with HTTP 403).
+ * @param {{user: import('./civicrm.mjs').DemoUser}} view
+ */
+export function renderAccessDenied({ user }) {
+  return htmlDocument('Access denied', `${demoBar({ user, userHref: (name) => pageUrl('/civicrm/admin/apikeys', { user: name }) })}
+  <main class="crm-container">
+    <h1 class="crm-page-title">Access denied</h1>
+    <div class="messages status crm-error" role="alert">You do not have permission to access this page.</div>
+  </main>
+  <script src="/assets/jquery.min.js"></script>
+  <script src="/demo/demo-page.js"></script>`);
 }
 
 /**
@@ -149,47 +251,22 @@ ${renderTabTemplate(template, block)}
       </div>`;
   }
 
-  const pageQuery = (/** @type {Record<string, string | number>} */ query) => `/?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`;
-  const userLinks = Object.values(USERS).map((candidate) => ({
-    label: candidate.label,
-    href: pageQuery({ user: candidate.name, cid: candidate.name === 'self' ? candidate.contactId : contactId }),
-    current: candidate.name === user.name,
-  }));
-  const contactLinks = CONTACT_IDS.map((id) => ({ label: `${id} ${displayName(id)}`, href: pageQuery({ cid: id }), current: id === contactId }));
-  const faultOptions = FAULTS.map((fault) => `<option value="${fault}">${fault}</option>`).join('');
+  // The people, plus the contact on screen when it is one of the integrations.
+  const contactIds = PEOPLE_IDS.includes(contactId) ? PEOPLE_IDS : [...PEOPLE_IDS, contactId];
+  const contactLinks = contactIds.map((id) => ({ label: `${id} ${displayName(id)}`, href: pageUrl('/', { cid: id }), current: id === contactId }));
   const grants = canReadKeys(user)
     ? `<fieldset class="demo-grants"><legend>authenticate with api key</legend>${GRANTABLE_CONTACT_IDS.map(
         (id) => `<label><input type="checkbox" data-demo-grant="${id}"${store.hasAuthxGrant(id) ? ' checked' : ''}> ${escapeHtml(displayName(id))}</label>`,
       ).join('')}</fieldset>`
     : '';
+  const bar = demoBar({
+    user,
+    userHref: (name) => pageUrl('/', { user: name, cid: name === 'self' ? USERS.self.contactId : contactId }),
+    extra: switcher(contactLinks, 'Contact'),
+    tools: grants,
+  });
 
-  const settings = {
-    cid: user.contactId,
-    angRequires: await angularRequires(root),
-    slowDelayMs: DEFAULT_SLOW_DELAY_MS,
-  };
-
-  return `<!DOCTYPE html>
-<html lang="en" class="crm-standalone">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>${escapeHtml(displayName(contactId))} | apikeytab demo</title>
-  <link rel="icon" href="data:,">
-  <link rel="stylesheet" href="/demo/demo.css">
-  <link rel="stylesheet" href="/css/crmApiKey.css">
-</head>
-<body>
-  <header class="demo-bar">
-    <p class="demo-bar-title"><strong>apikeytab demo</strong> (a stand-in for CiviCRM)</p>
-    ${switcher(userLinks, 'Logged in as')}
-    ${switcher(contactLinks, 'Contact')}
-    <div class="demo-tools">
-      <label>Faults for your next API call <select id="demo-fault"><option value="">none</option>${faultOptions}</select></label>
-      <span id="demo-fault-status" role="status"></span>
-      ${grants}
-    </div>
-  </header>
+  return htmlDocument(displayName(contactId), `${bar}
   <main class="crm-container">
     <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/">Home</a> » <a href="/">CiviCRM</a> » View Contact</nav>
     <h1 class="crm-page-title"><i class="crm-i fa-user-o" aria-hidden="true"></i> ${escapeHtml(displayName(contactId))}</h1>
@@ -217,14 +294,5 @@ ${renderTabTemplate(template, block)}
     </div>
     <footer class="crm-footer">Contact ID: ${contactId}</footer>
   </main>
-  <script type="application/json" id="crm-demo-settings">${scriptJson(settings)}</script>
-  <script type="application/json" id="crm-demo-partials">${scriptJson(await partials(root))}</script>
-  <script src="/assets/jquery.min.js"></script>
-  <script src="/assets/angular.min.js"></script>
-  <script src="/demo/crm-runtime.js"></script>
-  <script src="/js/crmApiKey.js"></script>
-  <script src="/demo/demo-page.js"></script>
-</body>
-</html>
-`;
+  ${await angularScripts(root, user, 'crmApiKey')}`);
 }

@@ -2,12 +2,29 @@
 // JSON file.
 // Every change is written before the request that made it is answered, so a key the page showed
 // as saved survives a restart, and a crash mid-write leaves the previous file intact.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
-export const CONTACT_IDS = [2, 3, 4, 5];
+/** The people of the demo: the administrator, Jane Doe, the staff member, the self-service user. */
+export const PEOPLE_IDS = [2, 3, 4, 5];
+/** Service contacts "Integration 01" to "Integration 40", each with a key, so the overview pages. */
+export const INTEGRATION_IDS = Array.from({ length: 40 }, (_, index) => 6 + index);
+export const CONTACT_IDS = [...PEOPLE_IDS, ...INTEGRATION_IDS];
 export const GRANTABLE_CONTACT_IDS = [4, 5];
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The key an integration contact starts with: derived from its id, so every machine and every test
+ * run sees the same keys (they are demo data, not secrets), in the 32-character alphabet of
+ * generated keys.
+ * @param {number} contactId
+ */
+export function seedApiKey(contactId) {
+  const digest = createHash('sha256').update(`apikeytab demo integration ${contactId}`).digest();
+  return Array.from(digest, (byte) => KEY_ALPHABET[byte % KEY_ALPHABET.length]).join('');
+}
 const MAX_SESSIONS = 200;
 
 /**
@@ -48,7 +65,7 @@ export function keyChangeSubject(before, after) {
 function seedData() {
   return {
     siteKey: randomBytes(24).toString('base64url'),
-    apiKeys: Object.fromEntries(CONTACT_IDS.map((id) => [id, null])),
+    apiKeys: Object.fromEntries(CONTACT_IDS.map((id) => [id, INTEGRATION_IDS.includes(id) ? seedApiKey(id) : null])),
     modifiedDates: {},
     activities: [],
     authxGrants: Object.fromEntries(GRANTABLE_CONTACT_IDS.map((id) => [id, false])),

@@ -47,7 +47,7 @@ describe('methods and limits', () => {
   });
 
   it('answers 404 to unknown paths', async () => {
-    expect((await rawGet(demo, '/civicrm/contact/view')).status).toBe(404);
+    expect((await rawGet(demo, '/civicrm/contact/search')).status).toBe(404);
     expect((await rawGet(demo, '/demo/nothing')).status).toBe(404);
   });
 

@@ -1,0 +1,10 @@
+// Types for the tests of the demo's contacts and API (the module itself is plain JavaScript).
+export interface DemoContact {
+  firstName: string;
+  lastName: string;
+  email: string;
+  hash: string;
+  createdDate: string;
+}
+export const CONTACTS: Record<number, DemoContact>;
+export function displayName(contactId: number): string;
