@@ -17,12 +17,11 @@ async function regenerate(tab: TabPage): Promise<void> {
 }
 
 describe.each<[FaultName, RegExp]>([
-  ['network', /No answer from the server/],
-  ['403', /You do not have permission to change this key/],
+  ['network', /No usable answer from the server/],
+  ['403', /You do not have permission/],
   ['500', /ask an administrator to check the CiviCRM log/],
   // A PHP fatal page is not JSON: CRM.api4 rejects with undefined, as for a network failure.
-  ['html', /No answer from the server/],
-  ['altered', /The server saved a different value than the one sent/],
+  ['html', /No usable answer from the server \(network or server error\)/],
   ['deleted', /This contact no longer exists/],
   ['loggedout', /session may have expired/i],
 ])('a "%s" fault on Regenerate', (fault, explanation) => {
@@ -46,6 +45,29 @@ describe.each<[FaultName, RegExp]>([
     expect(ui.control.storedKey(JANE)).toBe(key);
     expect(await tab.alert.innerText()).toBe('');
   });
+});
+
+// CiviCRM's silent truncation, or anything else that stores another value than the one sent:
+// the change happened, just not as asked, so the old key must not be shown as if it still worked.
+it('an "altered" save says the key was not saved as sent and masks what the server holds now', async () => {
+  const tab = await ui.openTab('admin', JANE);
+  tab.remember(OLD_KEY);
+  await tab.armFault({ fault: 'altered' });
+
+  await regenerate(tab);
+  await eventually(() => tab.alert.innerText()).toContain('The key was not saved as sent.');
+  expect(await tab.alert.innerText()).toContain('the old key no longer works');
+  const stored = ui.control.storedKey(JANE)!;
+  tab.remember(stored);
+  expect(stored).not.toBe(OLD_KEY);
+  expect(await tab.maskedKey.innerText()).toContain(stored.slice(-4));
+  expect(await tab.keyField.count()).toBe(0);
+  expect(await tab.badge.innerText()).toBe('1');
+
+  await regenerate(tab);
+  const key = await tab.shownKey();
+  expect(ui.control.storedKey(JANE)).toBe(key);
+  expect(await tab.alert.innerText()).toBe('');
 });
 
 it('a failed save while the key is on screen leaves that key on screen', async () => {
