@@ -1,7 +1,7 @@
 // `npm run screenshots`: pictures of the API Key tab for the docs, taken from the demo in Debian's
 // Chromium. Starts the demo (built bundle, free port, throwaway data file), drives the tab as the
 // administrator on Jane Doe, writes docs/screenshot-*.png (1200 px wide, cropped to the page title
-// and the tabs) and stops everything, also on failure.
+// and the tabs; the key overview page as it opens) and stops everything, also on failure.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,13 @@ async function main() {
     await button('Regenerate key').click();
     await page.locator('.ui-dialog[role=dialog]').waitFor();
     await capture(page, 'screenshot-confirm.png');
+
+    await page.locator('.ui-dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+    await page.goto(new URL('/civicrm/admin/apikeys', demo.url).href);
+    await page.locator('.crm-apikey-overview tbody tr').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.screenshot({ path: join(root, 'docs', 'screenshot-overview.png'), clip: { x: 0, y: 0, width: WIDTH, height: 800 }, animations: 'disabled' });
+    console.log('wrote docs/screenshot-overview.png');
   } finally {
     await browser.close();
     await demo.close();
