@@ -29,7 +29,7 @@ it('lists the contacts with a key, 25 a page, one Contact.get a page, keys maske
   expect(await ui.control.requests()).toEqual({ 'Contact.get': 1 });
 
   const firstName = (await names(page))[0];
-  const firstId = Number(new URL(await rows(page).first().locator('a').getAttribute('href'), ui.demo.url).searchParams.get('cid'));
+  const firstId = Number(new URL((await rows(page).first().locator('a').getAttribute('href'))!, ui.demo.url).searchParams.get('cid'));
   const key = ui.control.storedKey(firstId)!;
   expect(await rows(page).first().innerText()).toContain(`••••${key.slice(-4)}`);
   // Only the last 4 characters of any key ever reach the page.
@@ -65,7 +65,7 @@ it('Revoke asks first, then revokes with one update and takes the row away; the 
   const page = await openOverview('admin');
   const first = rows(page).first();
   const name = await first.locator('a').innerText();
-  const id = Number(new URL(await first.locator('a').getAttribute('href'), ui.demo.url).searchParams.get('cid'));
+  const id = Number(new URL((await first.locator('a').getAttribute('href'))!, ui.demo.url).searchParams.get('cid'));
   await ui.control.resetRequests();
 
   await first.getByRole('button', { name: `Revoke key: ${name}` }).click();
