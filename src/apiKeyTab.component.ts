@@ -2,10 +2,10 @@ import type { ApiKeyService } from './apiKeyService';
 import { copyToClipboard } from './clipboard';
 import type { Confirm } from './confirmDialog';
 import { ApiKeyError, failureReason } from './failures';
-import { failureMessage } from './failureMessages';
 import { generateApiKey } from './keyGenerator';
-import { typedKeyProblem, type TypedKeyProblem } from './keyRules';
-import { testApiKey, type KeyTestResult } from './keyTest';
+import { typedKeyProblem } from './keyRules';
+import { testApiKey } from './keyTest';
+import { failureMessage, keyTestMessage, typedKeyMessage } from './messages';
 import { ts } from './translate';
 import { curlExample, frontUrl } from './usage';
 
@@ -17,7 +17,8 @@ type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate'
 
 interface LastChange {
   date: string;
-  by: string;
+  /** Null when the contact who made the change has since been deleted. */
+  by: string | null;
 }
 
 interface Failure {
@@ -379,38 +380,6 @@ export class ApiKeyTabController {
       0,
       false,
     );
-  }
-}
-
-function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>): string {
-  switch (result.outcome) {
-    case 'unknownKey':
-      return ts('CiviCRM does not know this key: it was changed or revoked.');
-    case 'guardRefused':
-      return ts('CiviCRM refuses logins with it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
-    case 'otherContact':
-      return ts('It logs in as contact %1: another contact has the same key. Generate a new one.', { 1: result.contactId });
-    case 'sessionAnswered':
-      return ts('The server answered for your own login, not for the key.');
-    case 'unreachable':
-      return ts('No answer from the server. Try again.');
-    case 'unexpected':
-      return ts('Unexpected answer (HTTP %1). Is the authx extension enabled?', { 1: result.status });
-  }
-}
-
-function typedKeyMessage(problem: TypedKeyProblem): string {
-  switch (problem) {
-    case 'empty':
-      return ts('Enter a key first.');
-    case 'spaces':
-      return ts('Remove the spaces (check both ends).');
-    case 'characters':
-      return ts('Use only letters A-Z a-z, digits 0-9, - and _.');
-    case 'tooShort':
-      return ts('Too short: at least 16 characters.');
-    case 'tooLong':
-      return ts('Too long: at most 32 characters.');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ApiKeyService } from '../apiKeyService';
 import type { Confirm } from '../confirmDialog';
 import { failureReason } from '../failures';
-import { failureMessage } from '../failureMessages';
+import { failureMessage } from '../messages';
 import { ts } from '../translate';
 import { listKeyHolders, type KeyHolder } from './keyHolders';
 

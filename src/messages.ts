@@ -1,0 +1,56 @@
+// What to tell a person when something did not work, in words a non-programmer understands.
+import type { FailureReason } from './failures';
+import type { TypedKeyProblem } from './keyRules';
+import type { KeyTestResult } from './keyTest';
+import { ts } from './translate';
+
+export function failureMessage(reason: FailureReason): string {
+  switch (reason) {
+    case 'unreachable':
+      return ts('No usable answer from the server (network or server error). Try again.');
+    case 'permission':
+    case 'cannotRead':
+      return ts('You do not have permission to do this.');
+    case 'contactMissing':
+      return ts('This contact no longer exists. Reload the page.');
+    case 'noAccess':
+      return ts('Your session may have expired. Reload the page.');
+    case 'altered':
+      return ts('The server saved a different value than the one sent, so the old key no longer works. Generate a new key.');
+    case 'malformed':
+    case 'server':
+      return ts('The server failed. Try again; if it persists, ask an administrator to check the CiviCRM log.');
+  }
+}
+
+export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>): string {
+  switch (result.outcome) {
+    case 'unknownKey':
+      return ts('CiviCRM does not know this key: it was changed or revoked.');
+    case 'guardRefused':
+      return ts('CiviCRM refuses logins with it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
+    case 'otherContact':
+      return ts('It logs in as contact %1: another contact has the same key. Generate a new one.', { 1: result.contactId });
+    case 'sessionAnswered':
+      return ts('The server answered for your own login, not for the key.');
+    case 'unreachable':
+      return ts('No answer from the server. Try again.');
+    case 'unexpected':
+      return ts('Unexpected answer (HTTP %1). Is the authx extension enabled?', { 1: result.status });
+  }
+}
+
+export function typedKeyMessage(problem: TypedKeyProblem): string {
+  switch (problem) {
+    case 'empty':
+      return ts('Enter a key first.');
+    case 'spaces':
+      return ts('Remove the spaces (check both ends).');
+    case 'characters':
+      return ts('Use only letters A-Z a-z, digits 0-9, - and _.');
+    case 'tooShort':
+      return ts('Too short: at least 16 characters.');
+    case 'tooLong':
+      return ts('Too long: at most 32 characters.');
+  }
+}
