@@ -1,4 +1,4 @@
-// `npm run package`: rebuilds js/crmApiKey.js from src/ and writes dist/apikeytab-<version>.zip,
+// `npm run package`: rebuilds the bundles in js/ from src/ and writes dist/apikeytab-<version>.zip,
 // the file a site installs: one folder apikeytab/ holding only what runs in CiviCRM.
 //
 // Release metadata has one source per fact and packaging refuses to run while info.xml disagrees:
@@ -110,7 +110,7 @@ function zip(entries, date) {
 }
 
 // Builds the bundle in memory and zips that, so the zip always holds what src/ builds to;
-// writeBundle also refreshes js/crmApiKey.js in the working tree, as `npm run build` would.
+// writeBundle also refreshes the bundles in js/ in the working tree, as `npm run build` would.
 export async function packageExtension({ outDir = join(defaultRoot, 'dist'), writeBundle = false } = {}) {
   const { version, releaseDate } = releaseMetadata();
   const { outputFiles } = await buildBundle({ write: false });

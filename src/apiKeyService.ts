@@ -1,4 +1,4 @@
-import { ApiKeyError, failureReason } from './failures';
+import { ApiKeyError, rethrow } from './failures';
 
 // usage: crmApiKeyService.fetchKey(cid).then((key) => ...)   // key or null; rejects with ApiKeyError
 //
@@ -51,10 +51,6 @@ export class ApiKeyService {
       return values.length > 0;
     }, rethrow);
   }
-}
-
-function rethrow(rejection: unknown): never {
-  throw new ApiKeyError(failureReason(rejection));
 }
 
 function firstRecord(values: unknown): Record<string, unknown> {

@@ -1,16 +1,16 @@
 import type { ApiKeyService } from './apiKeyService';
 import { copyToClipboard } from './clipboard';
 import type { Confirm } from './confirmDialog';
-import { ApiKeyError, failureReason } from './failures';
+import { ApiKeyError } from './failures';
 import { generateApiKey } from './keyGenerator';
 import { typedKeyProblem } from './keyRules';
 import { testApiKey } from './keyTest';
-import { failureMessage, keyTestMessage, typedKeyMessage } from './messages';
+import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from './messages';
 import { ts } from './translate';
 import { curlExample, frontUrl } from './usage';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
-type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'confirming';
+type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'copying' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
 type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key';
@@ -19,11 +19,6 @@ interface LastChange {
   date: string;
   /** Null when the contact who made the change has since been deleted. */
   by: string | null;
-}
-
-interface Failure {
-  summary: string;
-  detail: string;
 }
 
 // usage: <crm-api-key-tab contact-id="3" has-key="true" can-view="true" key-hint="'Ab3x'" last-change="null">
@@ -55,6 +50,9 @@ export class ApiKeyTabController {
   /** This site's APIv4 URL for the usage example; computed once, it does not change while the page lives. */
   apiUrl = '';
 
+  /** Turns on the "still waiting" text if a save takes longer than 10 s. */
+  private slowNotice?: angular.IPromise<void>;
+
   /** The full key as last known to this tab (never in the DOM while masked), to notice changes made elsewhere. */
   private knownKey: string | null = null;
 
@@ -75,6 +73,10 @@ export class ApiKeyTabController {
     this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
   }
 
+  $onDestroy(): void {
+    this.$timeout.cancel(this.slowNotice);
+  }
+
   /** The curl example: with the real key only while it is on screen. */
   get example(): string {
     return curlExample(this.apiUrl, this.shownKey);
@@ -87,6 +89,13 @@ export class ApiKeyTabController {
 
   get isMasked(): boolean {
     return this.keyIsSet && this.shownKey === null;
+  }
+
+  /** The contact who made the last change may have been deleted since: then only the date. */
+  get lastChangeText(): string {
+    const change = this.lastChange;
+    if (!change) return '';
+    return change.by ? ts('Last changed %1 by %2', { 1: change.date, 2: change.by }) : ts('Last changed %1', { 1: change.date });
   }
 
   /** Dots for the hidden part, so the masked key has the length of a real one without any of it. */
@@ -244,7 +253,7 @@ export class ApiKeyTabController {
   /** One Contact.update; the tab changes only once CiviCRM has echoed back exactly what was sent. */
   private save(key: string | null, startedFrom: FocusTarget): void {
     this.begin('saving');
-    const slowNotice = this.$timeout(() => {
+    this.slowNotice = this.$timeout(() => {
       this.isSlow = true;
     }, 10_000);
     this.keys
@@ -271,7 +280,7 @@ export class ApiKeyTabController {
         (error: unknown) => this.fail(ts('The key was not changed.'), error, startedFrom),
       )
       .finally(() => {
-        this.$timeout.cancel(slowNotice);
+        this.$timeout.cancel(this.slowNotice);
         this.busy = null;
         this.isSlow = false;
       });
@@ -341,7 +350,7 @@ export class ApiKeyTabController {
   }
 
   private copyKey(key: string): void {
-    this.busy = 'loading';
+    this.busy = 'copying';
     // The clipboard answers outside AngularJS: $q.when brings the answer back into a digest.
     this.$q.when(copyToClipboard(key)).then((copied) => {
       this.busy = null;
@@ -359,7 +368,7 @@ export class ApiKeyTabController {
   private fail(summary: string, error: unknown, returnFocus: FocusTarget): void {
     this.busy = null;
     const stored = error instanceof ApiKeyError ? error.storedHint : undefined;
-    this.failure = { summary: stored === undefined ? summary : ts('The key was not saved as sent.'), detail: failureMessage(failureReason(error)) };
+    this.failure = failureFrom(stored === undefined ? summary : ts('The key was not saved as sent.'), error);
     if (stored !== undefined) {
       // The server changed the key after all, to a value nobody asked for: show what it holds.
       this.remember(stored);

@@ -41,3 +41,8 @@ export function failureReason(rejection: unknown): FailureReason {
   if (typeof message === 'string' && message.includes('Expected one Contact but found 0')) return 'contactMissing';
   return 'server';
 }
+
+/** For a crmApi4 promise's rejection handler: whatever it rejected with becomes an ApiKeyError. */
+export function rethrow(rejection: unknown): never {
+  throw new ApiKeyError(failureReason(rejection));
+}

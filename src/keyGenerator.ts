@@ -10,8 +10,8 @@ const BASE = BigInt(KEY_ALPHABET.length);
 const KEY_SPACE = BASE ** BigInt(KEY_LENGTH); // 62^32, about 2^190.5: the column's full width
 
 // The whole key is one number below 62^32, written in base 62. It is drawn from 25 bytes (200 bits):
-// 2^200 holds 709 whole copies of the key space, and a draw past the last whole copy is thrown
-// away, so every key is equally likely (no modulo bias). That happens once in about 1,300 draws,
+// 2^200 holds 707 whole copies of the key space, and a draw past the last whole copy is thrown
+// away, so every key is equally likely (no modulo bias). That happens once in about 9,500 draws,
 // so a key costs 25 random bytes where one byte per character would cost 33.
 const DRAW_BYTES = 25;
 const DRAW_SPACE = 1n << BigInt(DRAW_BYTES * 8);

@@ -21,10 +21,10 @@ export function testApiKey(key: string, contactId: number): Promise<KeyTestResul
     headers: { 'X-Civi-Auth': `Bearer ${key}` },
     credentials: 'omit',
     cache: 'no-store',
-  }).then(
-    (response) => response.text().then((body) => interpret(response.status, body, contactId)),
-    (): KeyTestResult => ({ outcome: 'unreachable' }),
-  );
+  })
+    .then((response) => response.text().then((body) => interpret(response.status, body, contactId)))
+    // No answer at all, or one cut off while its body was read.
+    .catch((): KeyTestResult => ({ outcome: 'unreachable' }));
 }
 
 function interpret(status: number, body: string, contactId: number): KeyTestResult {

@@ -1,8 +1,18 @@
 // What to tell a person when something did not work, in words a non-programmer understands.
-import type { FailureReason } from './failures';
+import { failureReason, type FailureReason } from './failures';
 import type { TypedKeyProblem } from './keyRules';
 import type { KeyTestResult } from './keyTest';
 import { ts } from './translate';
+
+/** What a failed action shows: what did not happen, then why. */
+export interface Failure {
+  summary: string;
+  detail: string;
+}
+
+export function failureFrom(summary: string, error: unknown): Failure {
+  return { summary, detail: failureMessage(failureReason(error)) };
+}
 
 export function failureMessage(reason: FailureReason): string {
   switch (reason) {
@@ -19,7 +29,7 @@ export function failureMessage(reason: FailureReason): string {
       return ts('The server saved a different value than the one sent, so the old key no longer works. Generate a new key.');
     case 'malformed':
     case 'server':
-      return ts('The server failed. Try again; if it persists, ask an administrator to check the CiviCRM log.');
+      return ts('The server failed. Try again, or ask an administrator to check the CiviCRM log.');
   }
 }
 
@@ -28,7 +38,7 @@ export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works'
     case 'unknownKey':
       return ts('CiviCRM does not know this key: it was changed or revoked.');
     case 'guardRefused':
-      return ts('CiviCRM refuses logins with it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
+      return ts('CiviCRM refuses it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
     case 'otherContact':
       return ts('It logs in as contact %1: another contact has the same key. Generate a new one.', { 1: result.contactId });
     case 'sessionAnswered':

@@ -50,11 +50,21 @@ class ContactTab extends AutoSubscriber {
 
     // Without permission checks: the viewer may be a self-service user, for whom APIv4 leaves
     // api_key out of the record, and the tab still has to say whether a key is set.
-    $key = Contact::get(FALSE)
-      ->addSelect('api_key')
-      ->addWhere('id', '=', $contactId)
-      ->execute()
-      ->first()['api_key'] ?? NULL;
+    try {
+      $key = Contact::get(FALSE)
+        ->addSelect('api_key')
+        ->addWhere('id', '=', $contactId)
+        ->execute()
+        ->first()['api_key'] ?? NULL;
+    }
+    catch (\Throwable $e) {
+      // As for the last change below: a failing lookup costs the tab, never the contact summary.
+      \Civi::log()->error('apikeytab: whether contact {contact} has an API key could not be read: {cause}', [
+        'contact' => $contactId,
+        'cause' => get_class($e) . ': ' . $e->getMessage(),
+      ]);
+      return;
+    }
     $hasKey = $key !== NULL && $key !== '';
 
     $tabs[] = self::tab() + [

@@ -180,7 +180,9 @@ export class DemoStore {
     } catch (error) {
       const movedTo = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
       await rename(file, movedTo);
-      warn(`apikeytab demo: WARNING ${file} could not be read (${/** @type {Error} */ (error).message}); moved it to ${movedTo} and started with the seed data.`);
+      // JSON.parse quotes a bit of the text it choked on, which may be part of a key: not logged.
+      const reason = error instanceof SyntaxError ? 'not valid JSON' : /** @type {Error} */ (error).message;
+      warn(`apikeytab demo: WARNING ${file} could not be read (${reason}); moved it to ${movedTo} and started with the seed data.`);
       const store = new DemoStore(file, seedData());
       await store.save();
       return store;

@@ -3,7 +3,7 @@
 // One Contact.get per page of the overview. It asks for one row more than a page to learn
 // whether a next page exists, so sites with thousands of keys never count them all. The key
 // itself never travels: only its last 4 characters, worked out by the database.
-import { ApiKeyError, failureReason } from '../failures';
+import { ApiKeyError, rethrow } from '../failures';
 
 export interface KeyHolder {
   id: number;
@@ -56,8 +56,6 @@ export function listKeyHolders(crmApi4: CrmApi4, offset: number, pageSize: numbe
       });
       return { rows, hasNextPage: values.length > pageSize };
     },
-    (rejection: unknown) => {
-      throw new ApiKeyError(failureReason(rejection));
-    },
+    rethrow,
   );
 }

@@ -1,7 +1,6 @@
 import type { ApiKeyService } from '../apiKeyService';
 import type { Confirm } from '../confirmDialog';
-import { failureReason } from '../failures';
-import { failureMessage } from '../messages';
+import { failureFrom, type Failure } from '../messages';
 import { ts } from '../translate';
 import { listKeyHolders, type KeyHolder } from './keyHolders';
 
@@ -14,7 +13,7 @@ const DEFAULT_PAGE_SIZE = 25;
 export class KeyOverviewController {
   static $inject = ['$scope', '$element', '$timeout', 'crmApi4', 'crmApiKeyService', 'crmApiKeyConfirm'];
 
-  pageSize?: number;
+  pageSize = DEFAULT_PAGE_SIZE;
 
   rows: KeyHolder[] = [];
   offset = 0;
@@ -22,7 +21,7 @@ export class KeyOverviewController {
   /** Until the first page arrives there is nothing to say "no keys" about. */
   loaded = false;
   busy = false;
-  failure: { summary: string; detail: string } | null = null;
+  failure: Failure | null = null;
   statusText = '';
 
   constructor(
@@ -40,10 +39,6 @@ export class KeyOverviewController {
     this.load(0);
   }
 
-  get pageSizeInUse(): number {
-    return this.pageSize ?? DEFAULT_PAGE_SIZE;
-  }
-
   get rangeText(): string {
     return ts('Contacts %1 to %2', { 1: this.offset + 1, 2: this.offset + this.rows.length });
   }
@@ -53,11 +48,12 @@ export class KeyOverviewController {
   }
 
   previousPage(): void {
-    if (!this.busy && this.offset > 0) this.load(Math.max(0, this.offset - this.pageSizeInUse), 'previous');
+    if (!this.busy && this.offset > 0) this.load(Math.max(0, this.offset - this.pageSize), 'previous');
   }
 
   nextPage(): void {
-    if (!this.busy && this.hasNextPage) this.load(this.offset + this.pageSizeInUse, 'next');
+    // From the rows still shown: each revoke on this page moved the later contacts up one place.
+    if (!this.busy && this.hasNextPage) this.load(this.offset + this.rows.length, 'next');
   }
 
   revoke(row: KeyHolder): void {
@@ -67,7 +63,8 @@ export class KeyOverviewController {
     this.statusText = '';
     this.confirm({
       title: ts('Revoke API key?'),
-      message: ts('%1 will have no API key. Anything using it stops working at once.', { 1: row.name }),
+      // CRM.confirm renders its message as HTML, and a display name is anyone's to choose.
+      message: ts('%1 will have no API key. Anything using it stops working at once.', { 1: CRM.$('<span>').text(row.name).html() }),
       yes: ts('Revoke'),
       no: ts('Cancel'),
     }).then((confirmed) => {
@@ -83,11 +80,16 @@ export class KeyOverviewController {
             const index = this.rows.indexOf(row);
             this.rows.splice(index, 1);
             this.statusText = ts('The API key of %1 was revoked.', { 1: row.name });
+            if (!this.rows.length && (this.offset || this.hasNextPage)) {
+              // The page emptied: show the one before it (or what moved up into this one).
+              this.load(Math.max(0, this.offset - this.pageSize));
+              return;
+            }
             const next = this.rows[Math.min(index, this.rows.length - 1)];
             this.focus(next ? `revoke-${next.id}` : 'heading');
           },
           (error: unknown) => {
-            this.failure = { summary: ts('The key was not changed.'), detail: failureMessage(failureReason(error)) };
+            this.failure = failureFrom(ts('The key was not changed.'), error);
             this.focus(`revoke-${row.id}`);
           },
         )
@@ -100,7 +102,7 @@ export class KeyOverviewController {
   private load(offset: number, returnFocus?: 'previous' | 'next'): void {
     this.busy = true;
     this.failure = null;
-    listKeyHolders(this.crmApi4, offset, this.pageSizeInUse)
+    listKeyHolders(this.crmApi4, offset, this.pageSize)
       .then(
         (page) => {
           this.rows = page.rows;
@@ -109,7 +111,7 @@ export class KeyOverviewController {
           this.loaded = true;
         },
         (error: unknown) => {
-          this.failure = { summary: ts('The list could not be loaded.'), detail: failureMessage(failureReason(error)) };
+          this.failure = failureFrom(ts('The list could not be loaded.'), error);
         },
       )
       .finally(() => {

@@ -104,7 +104,6 @@ describe('the administrator on an integration contact', () => {
 
     await tab.button('Generate key').click({ clickCount: 3 });
     await eventually(() => tab.status.innerText()).toContain('Saving…');
-    expect(await tab.panel.locator('.crm-apikey-tab').getAttribute('aria-busy')).toBe('true');
     const enabled = await tab.panel.locator('button').evaluateAll((buttons) => buttons.filter((button) => !(button as HTMLButtonElement).disabled).length);
     expect(enabled).toBe(0);
     // A click on the disabled button, as an impatient user would try once more.
@@ -113,7 +112,6 @@ describe('the administrator on an integration contact', () => {
     const key = await tab.shownKey();
     expect(ui.control.storedKey(JANE)).toBe(key);
     expect(await tab.status.innerText()).not.toContain('Saving…');
-    expect(await tab.panel.locator('.crm-apikey-tab').getAttribute('aria-busy')).toBe('false');
     expect(await ui.control.requests()).toEqual({ 'Contact.update': 1 });
   });
 

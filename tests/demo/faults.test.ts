@@ -152,7 +152,8 @@ describe('arming', () => {
     const cookie = await logIn(own, 'admin');
     await control(own, 'POST', '/demo/faults', { fault: 'slow', delayMs: 60_000 }, cookie);
     const pending = api4(own, 'Contact', 'get', {}, { cookie }).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Only once the server holds the call does closing it test anything.
+    await expect.poll(async () => (await control(own, 'GET', '/demo/requests', undefined)).json.counts['Contact.get']).toBe(1);
     const started = performance.now();
     await own.dispose();
     expect(performance.now() - started).toBeLessThan(2_000);

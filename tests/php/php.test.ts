@@ -43,6 +43,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'last change: the newest key-change activity on the contact, in 2 queries per page view',
     'last change by a contact deleted since: by is null',
     'last change lookup failing: the tab shows without it, and the error is logged',
+    'key lookup failing: no tab, no module, the contact summary still renders, and the error is logged',
     'hostile contact name, key and date: no "{{" reaches an attribute, and the text reads the same',
     'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)',
     "template carries the subscriber's entry for a hostile key through |@json|escape",

@@ -281,6 +281,16 @@ $cases = [
     same(JANE, World::$log[0][2]['contact'], 'contact named in the log');
   },
 
+  'key lookup failing: no tab, no module, the contact summary still renders, and the error is logged' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    World::$contactGetFailure = new RuntimeException('MySQL server has gone away');
+    same([SUMMARY_TAB], viewContact(JANE), 'tabs');
+    same([], World::$loadedModules, 'Angular modules loaded');
+    same(1, count(World::$log), 'log entries');
+    same(JANE, World::$log[0][2]['contact'], 'contact named in the log');
+    expect(!str_contains(json_encode(World::$log), KEY), 'the key is not in the log');
+  },
+
   'hostile contact name, key and date: no "{{" reaches an attribute, and the text reads the same' => function (): void {
     $name = "{{constructor.constructor('alert(1)')()}} {{{x}}} {";
     given(['administer CiviCRM'], ADMIN, [JANE => 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5d{{{1']);

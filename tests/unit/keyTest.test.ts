@@ -40,6 +40,13 @@ describe('testApiKey', () => {
     await expect(testApiKey(KEY, 2)).resolves.toEqual(result);
   });
 
+  it('reports an answer cut off while its body was read as unreachable, never as nothing', async () => {
+    const broken = new Response('{"contact_id":2,"cred":"api_key"}', { status: 200 });
+    vi.spyOn(broken, 'text').mockRejectedValue(new TypeError('network error'));
+    vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(broken)));
+    await expect(testApiKey(KEY, 2)).resolves.toEqual({ outcome: 'unreachable' });
+  });
+
   it('reports a network failure, never success', async () => {
     vi.stubGlobal('fetch', vi.fn(() => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(testApiKey(KEY, 2)).resolves.toEqual({ outcome: 'unreachable' });

@@ -90,6 +90,39 @@ describe('the key overview', () => {
     expect(document.activeElement?.getAttribute('data-focus')).toBe('revoke-11');
   });
 
+  it('shows a hostile name as text in the confirmation, which CRM.confirm renders as HTML', async () => {
+    const civi = siteWithKeys();
+    civi.names.set(10, '<img src=x onerror=alert(1)>Mallory');
+    page = await open(civi);
+    await revokeRow(page, 10);
+    const dialog = page.crm.confirms[0].dialog[0];
+    expect(dialog.querySelector('img')).toBeNull();
+    expect(dialog.textContent).toContain('<img src=x onerror=alert(1)>Mallory will have no API key.');
+    expect(page.element.querySelector('tbody img')).toBeNull();
+  });
+
+  it('after a revoke, Next starts right after the rows still shown: nobody is skipped', async () => {
+    page = await open();
+    await revokeRow(page, 11);
+    page.crm.answerConfirm('yes');
+    await page.settle();
+    expect(rowNames(page)).toEqual(['Integration 10', 'Integration 12']);
+    await page.click('Next');
+    expect(rowNames(page)).toEqual(['Integration 13', 'Integration 14', 'Integration 15']);
+  });
+
+  it('revoking the last row of a later page shows the page before it', async () => {
+    page = await open(siteWithKeys(), 7);
+    await page.click('Next');
+    expect(rowNames(page)).toEqual(['Standalone Admin']);
+    await revokeRow(page, 2);
+    page.crm.answerConfirm('yes');
+    await page.settle();
+    expect(rowNames(page)).toHaveLength(7);
+    expect(rowNames(page)[0]).toBe('Integration 10');
+    expect(page.status()).toContain('The API key of Standalone Admin was revoked.');
+  });
+
   it('a failed revoke keeps the row and says why', async () => {
     page = await open();
     await revokeRow(page, 10);

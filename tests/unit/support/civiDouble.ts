@@ -10,8 +10,10 @@ export interface ApiCall {
   params: Record<string, any>;
 }
 
-/** What the next call answers instead of CiviCRM's normal behaviour. */
-export type Fault =
+/** What the next call (of `action`, when given) answers instead of CiviCRM's normal behaviour. */
+export type Fault = FaultKind & { action?: string };
+
+type FaultKind =
   | { kind: 'unreachable' } // network failure or non-JSON body: crmApi4 rejects with undefined
   | { kind: 'status'; body: Record<string, unknown> }
   | { kind: 'altered'; storedAs: string } // the update stores and echoes another value
@@ -69,7 +71,8 @@ export class CiviDouble {
   handle(entity: string, action: string, params: Record<string, any> = {}): Promise<any> {
     // Deep copy: the caller must not be able to change what was recorded as sent.
     this.calls.push({ entity, action, params: JSON.parse(JSON.stringify(params)) });
-    const fault = this.faults.shift();
+    const index = this.faults.findIndex((queued) => !queued.action || queued.action === action);
+    const fault = index < 0 ? undefined : this.faults.splice(index, 1)[0];
     if (fault?.kind === 'hold') {
       return new Promise<void>((resolve) => this.held.push(resolve)).then(() => this.answer(entity, action, params, undefined));
     }

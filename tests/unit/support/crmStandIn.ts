@@ -20,7 +20,6 @@ export interface ConfirmCall {
 export interface CrmRecorder {
   confirms: ConfirmCall[];
   counts: Array<{ selector: string; count: number }>;
-  alerts: unknown[][];
   /** Answers the open CRM.confirm dialog the way CiviCRM's does: the button's event, then dialogclose. */
   answerConfirm(answer: 'yes' | 'no' | 'close'): void;
 }
@@ -34,7 +33,6 @@ export function installCrm(civi: CiviDouble): CrmRecorder {
   const recorder: CrmRecorder = {
     confirms: [],
     counts: [],
-    alerts: [],
     answerConfirm(answer) {
       const open = recorder.confirms.at(-1);
       if (!open) throw new Error('no CRM.confirm dialog is open');
@@ -50,11 +48,11 @@ export function installCrm(civi: CiviDouble): CrmRecorder {
     url: (path: string, query?: Record<string, unknown>) => `/${path}${query ? `?${new URLSearchParams(query as Record<string, string>)}` : ''}`,
     angRequires: () => ['crmResource', 'api4'],
     confirm(settings: { title: string; message: string; options: Record<string, string> }) {
-      const dialog = $('<div class="ui-dialog" role="dialog"></div>');
+      // As CiviCRM's does: the message is HTML (core's Common.js puts it in with .html()).
+      const dialog = $('<div class="ui-dialog" role="dialog"></div>').html(settings.message);
       recorder.confirms.push({ ...settings, dialog });
       return dialog;
     },
-    alert: (...args: unknown[]) => recorder.alerts.push(args),
     tabHeader: { updateCount: (selector: string, count: number) => recorder.counts.push({ selector, count }) },
   } satisfies Partial<CrmGlobal> & Record<string, unknown>;
   return recorder;

@@ -14,7 +14,7 @@ export interface TabBindings {
   hasKey?: boolean;
   canView?: boolean;
   keyHint?: string | null;
-  lastChange?: { date: string; by: string } | null;
+  lastChange?: { date: string; by: string | null } | null;
 }
 
 export interface Mounted {

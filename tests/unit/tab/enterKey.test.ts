@@ -91,6 +91,21 @@ describe('Enter a key', () => {
   });
 
   it('keeps the typed value and the old key when the save fails', async () => {
+    tab = await openField({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey' });
+    await tab.type(GOOD);
+    tab.civi.failNext({ kind: 'unreachable', action: 'update' });
+    await tab.submit();
+    tab.crm.answerConfirm('yes');
+    await tab.settle();
+    expect(tab.civi.writes).toHaveLength(1);
+    expect(tab.alert()).toContain('The key was not changed.');
+    expect(tab.alert()).toContain('No usable answer from the server');
+    expect(tab.field('API key').value).toBe(GOOD);
+    expect(tab.text()).toContain('hidden, ending in nkey');
+    expect(tab.civi.keys.get(2)).toBe('adminkeyadminkeyadminkeyadminkey');
+  });
+
+  it('says so when the uniqueness check itself fails, and sends no write', async () => {
     tab = await openField({ contactId: 3, hasKey: false, canView: true });
     await tab.type(GOOD);
     tab.civi.failNext({ kind: 'unreachable' });
@@ -98,7 +113,6 @@ describe('Enter a key', () => {
     expect(tab.alert()).toContain('No usable answer from the server');
     expect(tab.civi.writes).toEqual([]);
     expect(tab.field('API key').value).toBe(GOOD);
-    expect(tab.text()).toContain('This contact has no API key.');
   });
 
   it('Cancel closes the field and gives focus back to Enter a key', async () => {
