@@ -1,7 +1,7 @@
 // The key overview page: who holds a key, one Contact.get a page, Revoke confirmed.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CiviDouble } from '../support/civiDouble';
-import { mount, type Mounted } from '../support/mountTab';
+import { mount, type Mounted } from '../support/mount';
 
 let page: Mounted;
 afterEach(() => page?.destroy());

@@ -1,6 +1,6 @@
 // Enter a key: for migrating an integration that already has one. Checked before anything is sent.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 afterEach(() => tab?.destroy());

@@ -2,7 +2,7 @@
 // action comes back, with a message a non-programmer understands, and the same buttons retry.
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_MISSING_500, GENERIC_403, GENERIC_500, type Fault } from '../support/civiDouble';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 afterEach(() => tab?.destroy());

@@ -1,6 +1,6 @@
 // Generate, Hide, Regenerate, Revoke: the happy paths, one request each.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 afterEach(() => tab?.destroy());

@@ -1,7 +1,7 @@
 // A key is a credential: while masked it is nowhere in the page, and never in the console,
 // web storage, a URL or an error message, whatever the user does.
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 let consoleSpies: MockInstance[];

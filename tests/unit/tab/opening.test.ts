@@ -1,6 +1,6 @@
 // The tab as it opens: everything it needs comes with the page, so opening makes no request.
 import { afterEach, describe, expect, it } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 afterEach(() => tab?.destroy());

@@ -1,6 +1,6 @@
 // Show key and Copy key fetch the key (one Contact.get) unless it is on screen already.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 const KEY = 'adminkeyadminkeyadminkeyadminkey';

@@ -1,6 +1,6 @@
 // Test key and the usage help, on the tab.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountTab, type MountedTab } from '../support/mountTab';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 const KEY = 'adminkeyadminkeyadminkeyadminkey';

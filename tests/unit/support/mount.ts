@@ -7,7 +7,7 @@ import 'angular';
 import 'angular-mocks';
 import { CiviDouble } from './civiDouble';
 import { defineCoreModules, installCrm, type CrmRecorder } from './crmStandIn';
-import { loadModule } from './loadCrmApiKey';
+import { loadModule } from './loadModule';
 
 export interface TabBindings {
   contactId?: number;
