@@ -2,9 +2,9 @@
 // Contact.update or /demo/set-key, records one activity with the same subjects and source, stored
 // in the data file, and never any part of a key.
 import { readFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keyChangeSubject } from '../../demo/lib/store.mjs';
-import { api4, control, logIn, startInProcessDemo, type InProcessDemo } from './support/demoClient';
+import { api4, control, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
 
 const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
 const OTHER_KEY = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5lX9c';
@@ -13,11 +13,7 @@ const LONG_KEY = 'Lg7hT2kW9pQ4rZ1mN6vB3xC8yF5jD0sAe';
 let demo: InProcessDemo;
 let admin: string;
 
-beforeEach(async () => {
-  demo = await startInProcessDemo();
-  admin = await logIn(demo, 'admin');
-});
-afterEach(() => demo.dispose());
+useInProcessDemo((started) => ({ demo, admin } = started), { fresh: 'each' });
 
 interface StoredActivity {
   id: number;

@@ -1,6 +1,6 @@
 // Fault injection (POST /demo/faults) and the request counter (GET /demo/requests).
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { api4, authxId, control, logIn, startInProcessDemo, type InProcessDemo } from './support/demoClient';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { api4, authxId, control, type InProcessDemo, logIn, startInProcessDemo, useInProcessDemo } from './support/demoClient';
 
 const SENT_KEY = 'FaultyFaultyFaultyFaultyFaulty12';
 const GENERIC_ERROR = /^Sorry an error occurred and your request was not completed\. \(Error ID: \w{4}-\w{4}-\w{4}\)$/;
@@ -8,11 +8,7 @@ const GENERIC_ERROR = /^Sorry an error occurred and your request was not complet
 let demo: InProcessDemo;
 let admin: string;
 
-beforeAll(async () => {
-  demo = await startInProcessDemo();
-  admin = await logIn(demo, 'admin');
-});
-afterAll(() => demo.dispose());
+useInProcessDemo((started) => ({ demo, admin } = started));
 beforeEach(async () => {
   await control(demo, 'DELETE', '/demo/faults', undefined, admin);
   await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: null }, admin);

@@ -1,15 +1,11 @@
 // The server as an HTTP server: what it serves, what it refuses, and what it writes to its log.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api4, authxId, control, logIn, rawGet, siteKeyOf, startInProcessDemo, type InProcessDemo } from './support/demoClient';
+import { describe, expect, it } from 'vitest';
+import { api4, authxId, control, type InProcessDemo, logIn, rawGet, siteKeyOf, useInProcessDemo } from './support/demoClient';
 
 let demo: InProcessDemo;
 let admin: string;
 
-beforeAll(async () => {
-  demo = await startInProcessDemo();
-  admin = await logIn(demo, 'admin');
-});
-afterAll(() => demo.dispose());
+useInProcessDemo((started) => ({ demo, admin } = started));
 
 describe('static files', () => {
   it.each(['/assets/jquery.min.js', '/assets/angular.min.js', '/demo/crm-runtime.js', '/demo/demo-page.js', '/demo/demo.css'])('serves %s', async (path) => {

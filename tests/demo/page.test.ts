@@ -3,20 +3,16 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inertToAngular, renderTabTemplate } from '../../demo/lib/page.mjs';
-import { api4, control, logIn, startInProcessDemo, type DemoUserName, type InProcessDemo } from './support/demoClient';
+import { api4, control, type DemoUserName, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
 
 const tabTemplate = readFileSync(fileURLToPath(new URL('../../templates/apikeytab/ApiKeyTab.tpl', import.meta.url)), 'utf8');
 
 let demo: InProcessDemo;
 let admin: string;
 
-beforeAll(async () => {
-  demo = await startInProcessDemo();
-  admin = await logIn(demo, 'admin');
-});
-afterAll(() => demo.dispose());
+useInProcessDemo((started) => ({ demo, admin } = started));
 
 async function openPage(query: string, cookie?: string) {
   const response = await fetch(new URL(`/${query}`, demo.url), { headers: cookie ? { Cookie: cookie } : {} });

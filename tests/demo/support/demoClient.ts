@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startDemoServer } from '../../../demo/server.mjs';
 
 export type DemoUserName = 'admin' | 'self' | 'staff';
@@ -39,6 +40,26 @@ export async function startInProcessDemo(dataDirectory = mkdtempSync(join(tmpdir
     },
   };
   return demo;
+}
+
+/**
+ * usage: let demo: InProcessDemo; let admin: string;
+ *        useInProcessDemo((started) => ({ demo, admin } = started));
+ *
+ * Starts a demo for the enclosing file or describe block (or, with `fresh: 'each'`, for every
+ * test, so each starts from the seed data), logs the administrator in, and disposes of it after.
+ */
+export function useInProcessDemo(
+  onStarted: (started: { demo: InProcessDemo; admin: string }) => void,
+  { fresh = 'all' }: { fresh?: 'all' | 'each' } = {},
+): void {
+  let demo: InProcessDemo | undefined;
+  const [before, after] = fresh === 'each' ? [beforeEach, afterEach] : [beforeAll, afterAll];
+  before(async () => {
+    demo = await startInProcessDemo();
+    onStarted({ demo, admin: await logIn(demo, 'admin') });
+  });
+  after(() => demo?.dispose());
 }
 
 export function siteKeyOf(demo: InProcessDemo): string {
