@@ -39,7 +39,7 @@ function payload() {
 
 /** The generator from src/, compiled on the fly: the benchmark measures the code that ships. */
 async function loadGenerator() {
-  const result = await build({ entryPoints: [join(root, 'src/keyGenerator.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral' });
+  const result = await build({ entryPoints: [join(root, 'src/tab/keyGenerator.ts')], bundle: true, format: 'esm', write: false, platform: 'neutral' });
   return import(`data:text/javascript;base64,${Buffer.from(result.outputFiles[0].text).toString('base64')}`);
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 export const BUNDLES = [
-  { in: 'src/index.ts', out: 'crmApiKey' },
+  { in: 'src/tab/index.ts', out: 'crmApiKey' },
   { in: 'src/overview/index.ts', out: 'crmApiKeyOverview' },
 ];
 

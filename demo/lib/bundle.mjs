@@ -11,8 +11,8 @@ import { buildBundle } from '../../scripts/build.mjs';
  * @param {(line: string) => void} warn
  */
 export async function refreshBundle(root, warn) {
-  if (!existsSync(join(root, 'src', 'index.ts'))) {
-    warn('apikeytab demo: src/index.ts does not exist yet; the pages load without their components.');
+  if (!existsSync(join(root, 'src', 'tab', 'index.ts'))) {
+    warn('apikeytab demo: src/tab/index.ts does not exist yet; the pages load without their components.');
     return;
   }
   let result;

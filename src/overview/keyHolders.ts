@@ -3,7 +3,7 @@
 // One Contact.get per page of the overview. It asks for one row more than a page to learn
 // whether a next page exists, so sites with thousands of keys never count them all. The key
 // itself never travels: only its last 4 characters, worked out by the database.
-import { ApiKeyError, rethrow } from '../failures';
+import { ApiKeyError, rethrow } from '../shared/failures';
 
 export interface KeyHolder {
   id: number;

@@ -1,7 +1,7 @@
-import type { ApiKeyService } from '../apiKeyService';
-import type { Confirm } from '../confirmDialog';
-import { failureFrom, type Failure } from '../messages';
-import { ts } from '../translate';
+import type { ApiKeyService } from '../shared/apiKeyService';
+import type { Confirm } from '../shared/confirmDialog';
+import { failureFrom, type Failure } from '../shared/messages';
+import { ts } from '../shared/translate';
 import { listKeyHolders, type KeyHolder } from './keyHolders';
 
 const DEFAULT_PAGE_SIZE = 25;

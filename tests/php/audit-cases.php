@@ -1,11 +1,11 @@
 <?php
-// The audit trail (Civi/ApiKeyTab/KeyAudit.php) and its managed activity type, checked under
+// The audit trail (Civi/ApiKeyTab/Audit/KeyAudit.php) and its managed activity type, checked under
 // php-cli with CiviCRM replaced by civicrm-stubs.php (tests/php/harness.php). A contact write is
 // played the way CRM_Contact_BAO_Contact::create() runs it: hook_civicrm_pre with the params, the
 // write, then hook_civicrm_post with the saved DAO.
 
 use ApiKeyTabTests\World;
-use Civi\ApiKeyTab\KeyAudit;
+use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\Core\Event\PostEvent;
 use Civi\Core\Event\PreEvent;
 use Civi\Core\Service\AutoSubscriber;

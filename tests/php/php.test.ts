@@ -134,7 +134,7 @@ describe('php -l', () => {
   it("finds the extension's PHP files", () => {
     expect(files).toEqual(
       expect.arrayContaining([
-        'apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'Civi/ApiKeyTab/KeyAudit.php', 'CRM/ApiKeyTab/Page/KeyOverview.php',
+        'apikeytab.php', 'Civi/ApiKeyTab/Tab/ContactTab.php', 'Civi/ApiKeyTab/Audit/KeyAudit.php', 'CRM/ApiKeyTab/Page/KeyOverview.php',
         'managed/ActivityType.mgd.php', 'managed/Navigation.mgd.php', 'ang/crmApiKey.ang.php', 'ang/crmApiKeyOverview.ang.php',
       ]),
     );

@@ -4,8 +4,8 @@
 // fails if the list is not exactly the one it expects.
 
 use ApiKeyTabTests\World;
-use Civi\ApiKeyTab\ContactTab;
-use Civi\ApiKeyTab\KeyAudit;
+use Civi\ApiKeyTab\Tab\ContactTab;
+use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Service\AutoSubscriber;
 

@@ -167,7 +167,7 @@ describe('the unpacked extension', () => {
 
   it('passes php -l on every PHP file', () => {
     const php = filesUnder(ext).filter((file) => file.endsWith('.php'));
-    expect(php).toEqual(expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/ContactTab.php', 'ang/crmApiKey.ang.php']));
+    expect(php).toEqual(expect.arrayContaining(['apikeytab.php', 'Civi/ApiKeyTab/Tab/ContactTab.php', 'ang/crmApiKey.ang.php']));
     for (const file of php) expect(run('php', ['-l', join(ext, file)]), file).toContain('No syntax errors detected');
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ApiKeyService } from '../../src/apiKeyService';
-import { ApiKeyError } from '../../src/failures';
+import { ApiKeyService } from '../../src/shared/apiKeyService';
+import { ApiKeyError } from '../../src/shared/failures';
 import { CONTACT_MISSING_500, GENERIC_403, GENERIC_500 } from './support/civiDouble';
 
 /** A crmApi4 that records what it was asked and answers with `answer` (a value, or a rejection). */

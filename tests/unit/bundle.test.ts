@@ -75,14 +75,14 @@ describe('the built bundles', () => {
   });
 
   // Budgets: sizes only (times belong to `npm run bench`).
-  it('the tab stays within its budget: bundle + partials at most 6 KiB gzip', () => {
+  it('the tab stays within its budget: bundle + partials at most 10 KiB gzip', () => {
     const { bundle, partials } = modules[0];
-    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(6 * 1024);
+    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(10 * 1024);
   });
 
-  it('the overview page stays within 4 KiB gzip, and the tab never loads its code', () => {
+  it('the overview page stays within 6 KiB gzip, and the tab never loads its code', () => {
     const { bundle, partials } = modules[1];
-    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(4 * 1024);
+    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(6 * 1024);
     expect(modules[0].bundle).not.toContain('crmApiKeyOverview');
   });
 });

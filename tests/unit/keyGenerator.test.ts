@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { generateApiKey, KEY_ALPHABET, KEY_LENGTH, type RandomFill } from '../../src/keyGenerator';
+import { generateApiKey, KEY_ALPHABET, KEY_LENGTH, type RandomFill } from '../../src/tab/keyGenerator';
 
 describe('generateApiKey', () => {
   it('makes 32 characters of A-Z a-z 0-9', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typedKeyProblem } from '../../src/keyRules';
+import { typedKeyProblem } from '../../src/tab/keyRules';
 
 describe('typedKeyProblem', () => {
   it.each([

@@ -1,6 +1,6 @@
 // Test key asks authx who the key logs in as, the way an outside system would (wire 30-34).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { testApiKey } from '../../src/keyTest';
+import { testApiKey } from '../../src/shared/keyTest';
 
 const KEY = 'adminkeyadminkeyadminkeyadminkey';
 

@@ -1,11 +1,11 @@
 // Property tests: the rules hold for every input fast-check can think of, not just the examples.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiKeyService } from '../../src/apiKeyService';
-import { ApiKeyError } from '../../src/failures';
-import { generateApiKey, type RandomFill } from '../../src/keyGenerator';
-import { testApiKey } from '../../src/keyTest';
-import { typedKeyProblem } from '../../src/keyRules';
+import { ApiKeyService } from '../../src/shared/apiKeyService';
+import { ApiKeyError } from '../../src/shared/failures';
+import { generateApiKey, type RandomFill } from '../../src/tab/keyGenerator';
+import { testApiKey } from '../../src/shared/keyTest';
+import { typedKeyProblem } from '../../src/tab/keyRules';
 
 /** Random bytes from fast-check, then zeros: a run of rejected draws always ends. */
 function fillFrom(bytes: Uint8Array): RandomFill {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { curlExample, frontUrl, KEY_PLACEHOLDER } from '../../src/usage';
+import { curlExample, frontUrl, KEY_PLACEHOLDER } from '../../src/shared/usage';
 
 beforeEach(() => {
   (globalThis as any).CRM = { url: (path: string, _query: unknown, mode: string) => (mode === 'front' ? `/${path}` : `/wp-admin/admin.php?page=CiviCRM&q=${path}`) };

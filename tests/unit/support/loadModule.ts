@@ -10,7 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const loaded = new Set<string>();
 
 const sources: Record<string, () => Promise<unknown>> = {
-  crmApiKey: () => import('../../../src/index'),
+  crmApiKey: () => import('../../../src/tab/index'),
   crmApiKeyOverview: () => import('../../../src/overview/index'),
 };
 

@@ -1,10 +1,11 @@
 <?php
 
-namespace Civi\ApiKeyTab;
+namespace Civi\ApiKeyTab\Tab;
 
 use Civi\Api4\Activity;
 use Civi\Api4\Contact;
 use Civi\Core\Event\GenericHookEvent;
+use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\Core\Service\AutoSubscriber;
 
 /**

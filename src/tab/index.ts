@@ -1,8 +1,8 @@
 // The crmApiKey module: what js/crmApiKey.js registers with AngularJS. Its dependencies are the
 // manifest's (ang/crmApiKey.ang.php), so CiviCRM and this file cannot disagree about them.
 import { apiKeyTabComponent } from './apiKeyTab.component';
-import { ApiKeyService } from './apiKeyService';
-import { confirmFactory } from './confirmDialog';
+import { ApiKeyService } from '../shared/apiKeyService';
+import { confirmFactory } from '../shared/confirmDialog';
 
 angular
   .module('crmApiKey', CRM.angRequires('crmApiKey'))

@@ -1,13 +1,13 @@
-import type { ApiKeyService } from './apiKeyService';
-import { copyToClipboard } from './clipboard';
-import type { Confirm } from './confirmDialog';
-import { ApiKeyError } from './failures';
+import type { ApiKeyService } from '../shared/apiKeyService';
+import { copyToClipboard } from '../shared/clipboard';
+import type { Confirm } from '../shared/confirmDialog';
+import { ApiKeyError } from '../shared/failures';
 import { generateApiKey } from './keyGenerator';
 import { typedKeyProblem } from './keyRules';
-import { testApiKey } from './keyTest';
-import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from './messages';
-import { ts } from './translate';
-import { curlExample, frontUrl } from './usage';
+import { testApiKey } from '../shared/keyTest';
+import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from '../shared/messages';
+import { ts } from '../shared/translate';
+import { curlExample, frontUrl } from '../shared/usage';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
 type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'copying' | 'confirming';

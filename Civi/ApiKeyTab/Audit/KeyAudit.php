@@ -1,6 +1,6 @@
 <?php
 
-namespace Civi\ApiKeyTab;
+namespace Civi\ApiKeyTab\Audit;
 
 use Civi\Api4\Activity;
 use Civi\Api4\Contact;

@@ -1,6 +1,6 @@
 // What to tell a person when something did not work, in words a non-programmer understands.
 import { failureReason, type FailureReason } from './failures';
-import type { TypedKeyProblem } from './keyRules';
+import type { TypedKeyProblem } from '../tab/keyRules';
 import type { KeyTestResult } from './keyTest';
 import { ts } from './translate';
 
