@@ -15,7 +15,16 @@ export interface TabBindings {
   canView?: boolean;
   keyHint?: string | null;
   lastChange?: { date: string; by: string | null } | null;
+  // 1.1 (docs/design-1.1.md): absent unless given, as on a page of 1.0.
+  canEdit?: boolean;
+  inTrash?: boolean;
+  siteTime?: { format: string; time_format: string; locale: string; now: string } | null;
+  lifecycle?: Record<string, unknown> | null;
+  token?: { signing: boolean } | null;
 }
+
+/** Bindings added in 1.1, with their attribute names: passed only when the test gives them. */
+const OPTIONAL_BINDINGS = { canEdit: 'can-edit', inTrash: 'in-trash', siteTime: 'site-time', lifecycle: 'lifecycle', token: 'token' } as const;
 
 export interface Mounted {
   element: HTMLElement;
@@ -42,15 +51,18 @@ export interface Mounted {
 export type MountedTab = Mounted;
 
 export function mountTab(bindings: TabBindings = {}, civi = new CiviDouble()): Promise<MountedTab> {
+  const given = (Object.keys(OPTIONAL_BINDINGS) as Array<keyof typeof OPTIONAL_BINDINGS>).filter((name) => name in bindings);
+  const extra = given.map((name) => ` ${OPTIONAL_BINDINGS[name]}="${name}"`).join('');
   return mount(
     'crmApiKey',
-    '<crm-api-key-tab contact-id="contactId" has-key="hasKey" can-view="canView" key-hint="keyHint" last-change="lastChange"></crm-api-key-tab>',
+    `<crm-api-key-tab contact-id="contactId" has-key="hasKey" can-view="canView" key-hint="keyHint" last-change="lastChange"${extra}></crm-api-key-tab>`,
     {
       contactId: bindings.contactId ?? 3,
       hasKey: bindings.hasKey ?? false,
       canView: bindings.canView ?? true,
       keyHint: bindings.keyHint ?? null,
       lastChange: bindings.lastChange ?? null,
+      ...Object.fromEntries(given.map((name) => [name, bindings[name]])),
     },
     civi,
   );
