@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Five projects, one command (`npm test`):
@@ -11,6 +12,9 @@ export default defineConfig({
   test: {
     projects: [
       {
+        // nanoid as it ships: esbuild bundles its browser build (crypto.getRandomValues on every
+        // key); a bare import under Node would load its node:crypto pool build instead.
+        resolve: { alias: [{ find: /^nanoid$/, replacement: fileURLToPath(new URL('node_modules/nanoid/index.browser.js', import.meta.url)) }] },
         test: {
           name: 'unit',
           environment: 'jsdom',
