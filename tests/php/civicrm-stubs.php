@@ -91,6 +91,53 @@ namespace Civi\Api4 {
       return new ContactGet($checkPermissions);
     }
 
+    public static function update(bool $checkPermissions = TRUE): ContactUpdate {
+      return new ContactUpdate($checkPermissions);
+    }
+
+  }
+
+  /**
+   * Records each update; an api_key among the values changes World::$apiKeys, the way the column
+   * would. World::$duringContactUpdate runs first (it may throw, as a failing write or hook would).
+   */
+  class ContactUpdate {
+
+    private array $where = [];
+
+    private array $values = [];
+
+    public function __construct(private bool $checkPermissions) {
+    }
+
+    public function addWhere(string $field, string $op, $value): self {
+      $this->where[] = [$field, $op, $value];
+      return $this;
+    }
+
+    public function addValue(string $field, $value): self {
+      $this->values[$field] = $value;
+      return $this;
+    }
+
+    public function execute(): Result {
+      $call = ['checkPermissions' => $this->checkPermissions, 'where' => $this->where, 'values' => $this->values];
+      if (World::$duringContactUpdate) {
+        (World::$duringContactUpdate)($call);
+      }
+      World::$contactUpdates[] = $call;
+      $rows = [];
+      foreach (array_keys(World::$apiKeys) as $id) {
+        if ($this->where === [['id', '=', $id]]) {
+          if (array_key_exists('api_key', $this->values)) {
+            World::$apiKeys[$id] = $this->values['api_key'] === '' ? NULL : $this->values['api_key'];
+          }
+          $rows[] = ['id' => $id] + $this->values;
+        }
+      }
+      return new Result($rows);
+    }
+
   }
 
   class ContactGet {
@@ -263,6 +310,18 @@ namespace ApiKeyTabTests {
     /** @var ?callable runs inside Activity.create, as other listeners of the activity's hooks would */
     public static $duringActivityCreate = NULL;
 
+    /** @var array[] Contact.update calls: checkPermissions, where, values */
+    public static array $contactUpdates = [];
+
+    /** @var ?callable runs inside Contact.update with the call, before it takes effect */
+    public static $duringContactUpdate = NULL;
+
+    /** @var array<string, mixed> settings as Civi::settings() holds them */
+    public static array $settings = [];
+
+    /** @var array<string, object> services beyond angularjs.loader, by id */
+    public static array $services = [];
+
     /** @var array[] [level, message, context] of every log call */
     public static array $log = [];
 
@@ -291,6 +350,10 @@ namespace ApiKeyTabTests {
       self::$contactGetFailure = NULL;
       self::$duringActivityCreate = NULL;
       self::$log = [];
+      self::$contactUpdates = [];
+      self::$duringContactUpdate = NULL;
+      self::$settings = [];
+      self::$services = [];
       self::$titles = [];
       self::$assigned = [];
       self::$renderedTemplates = [];
@@ -305,6 +368,23 @@ namespace ApiKeyTabTests {
 
     public function __call(string $level, array $arguments): void {
       World::$log[] = [$level, ...$arguments];
+    }
+
+  }
+
+  /**
+   * Civi::settings(): get() answers NULL for a setting nobody set (core answers its default, which
+   * the cases set in World::$settings when they rely on it).
+   */
+  class SettingsBag {
+
+    public function get(string $name) {
+      return World::$settings[$name] ?? NULL;
+    }
+
+    public function set(string $name, $value): self {
+      World::$settings[$name] = $value;
+      return $this;
     }
 
   }
@@ -324,6 +404,7 @@ namespace {
 
   use ApiKeyTabTests\AngularLoader;
   use ApiKeyTabTests\Logger;
+  use ApiKeyTabTests\SettingsBag;
   use ApiKeyTabTests\World;
 
   class Civi {
@@ -333,10 +414,17 @@ namespace {
     }
 
     public static function service(string $id) {
+      if (isset(World::$services[$id])) {
+        return World::$services[$id];
+      }
       if ($id !== 'angularjs.loader') {
         throw new \LogicException("No stand-in for service '$id'.");
       }
       return new AngularLoader();
+    }
+
+    public static function settings(): SettingsBag {
+      return new SettingsBag();
     }
 
   }
