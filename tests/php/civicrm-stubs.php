@@ -334,6 +334,12 @@ namespace ApiKeyTabTests {
     /** @var string[] templates pages rendered */
     public static array $renderedTemplates = [];
 
+    /** @var array<string, mixed> what CRM_Core_Session::singleton()->get() answers (authx puts 'authx' there) */
+    public static array $session = [];
+
+    /** @var ?string what CRM_Utils_System::ipAddress() answers */
+    public static ?string $ipAddress = NULL;
+
     public static function reset(): void {
       self::$permissions = [];
       self::$loggedInContactId = NULL;
@@ -357,6 +363,8 @@ namespace ApiKeyTabTests {
       self::$titles = [];
       self::$assigned = [];
       self::$renderedTemplates = [];
+      self::$session = [];
+      self::$ipAddress = NULL;
     }
 
   }
@@ -474,12 +482,24 @@ namespace {
       World::$titles[] = $title;
     }
 
+    public static function ipAddress($strictIPV4 = TRUE) {
+      return World::$ipAddress;
+    }
+
   }
 
   class CRM_Core_Session {
 
     public static function getLoggedInContactID() {
       return World::$loggedInContactId;
+    }
+
+    public static function singleton(): self {
+      return new self();
+    }
+
+    public function get($name, $prefix = NULL) {
+      return World::$session[$name] ?? NULL;
     }
 
   }
