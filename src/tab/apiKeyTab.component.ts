@@ -8,6 +8,7 @@ import { testApiKey } from '../shared/keyTest';
 import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from '../shared/messages';
 import { ts } from '../shared/translate';
 import { curlExample, frontUrl } from '../shared/usage';
+import { SiteClock, type SiteTime } from '../shared/siteTime';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
 type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'copying' | 'confirming';
@@ -31,6 +32,16 @@ export class ApiKeyTabController {
   canView!: boolean;
   keyHint?: string | null;
   lastChange?: LastChange | null;
+  /** False: the viewer may not change this contact's key (no edit access to the contact); absent: may. */
+  canEdit?: boolean;
+  /** True: the contact is in the trash (its key still authenticates). */
+  inTrash?: boolean;
+  siteTime?: SiteTime | null;
+
+  /** The site's clock and date format (the site-time binding, or the browser's as a fallback). */
+  clock!: SiteClock;
+  /** The key overview page, for viewers who may read keys (the page refuses others). */
+  overviewUrl = '';
 
   keyIsSet = false;
   /** The last 4 characters, for viewers who may read keys. */
@@ -71,6 +82,22 @@ export class ApiKeyTabController {
     this.keyIsSet = this.hasKey === true;
     this.hint = this.keyIsSet && this.canView && typeof this.keyHint === 'string' ? this.keyHint : null;
     this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
+    this.clock = new SiteClock(this.siteTime);
+    this.overviewUrl = this.canView ? CRM.url('civicrm/admin/apikeys') : '';
+  }
+
+  /** Generate, Regenerate, Revoke and Enter a key: core refuses them without edit access to the contact (wire 38). */
+  get mayChange(): boolean {
+    return this.canEdit !== false;
+  }
+
+  /** Why this viewer sees no way to change the key; '' when they may change it. */
+  get readOnlyText(): string {
+    if (this.mayChange) return '';
+    if (!this.keyIsSet) return ts('You cannot give this contact a key here: you cannot edit this contact.');
+    return this.canView
+      ? ts('You may read this key but not change it: you cannot edit this contact.')
+      : ts('You cannot change this key here: you cannot edit this contact.');
   }
 
   $onDestroy(): void {
@@ -95,7 +122,8 @@ export class ApiKeyTabController {
   get lastChangeText(): string {
     const change = this.lastChange;
     if (!change) return '';
-    return change.by ? ts('Last changed %1 by %2', { 1: change.date, 2: change.by }) : ts('Last changed %1', { 1: change.date });
+    const date = this.clock.formatDateTime(change.date);
+    return change.by ? ts('Last changed %1 by %2', { 1: date, 2: change.by }) : ts('Last changed %1', { 1: date });
   }
 
   /** Dots for the hidden part, so the masked key has the length of a real one without any of it. */
@@ -124,7 +152,7 @@ export class ApiKeyTabController {
   }
 
   generate(): void {
-    if (this.busy) return;
+    if (this.busy || !this.mayChange) return;
     this.save(generateApiKey(), 'generate');
   }
 
@@ -170,6 +198,7 @@ export class ApiKeyTabController {
   }
 
   startEnteringKey(): void {
+    if (!this.mayChange) return;
     this.toggleEnteringKey(true, 'typed-key');
   }
 
@@ -226,7 +255,7 @@ export class ApiKeyTabController {
 
   /** Regenerate, Revoke and Replace all end the current key at once, and say so before. */
   private afterConfirming(title: string, yes: string, returnFocus: FocusTarget, action: () => void): void {
-    if (this.busy) return;
+    if (this.busy || !this.mayChange) return;
     this.begin('confirming');
     this.confirm({ title, message: ts('Anything using the current key stops working at once.'), yes, no: ts('Cancel') }).then((confirmed) => {
       this.busy = null;
@@ -300,7 +329,14 @@ export class ApiKeyTabController {
       (key) => {
         this.busy = null;
         if (this.noticeChangeElsewhere(key) || key === null) {
-          this.focus(key === null ? 'generate' : startedFrom);
+          // Show was asked for: it shows the current key, under the notice. Copy and Test stop,
+          // so the user decides again about a key they have not seen.
+          if (key !== null && startedFrom === 'show') {
+            this.shownKey = key;
+            this.focus('hide');
+          } else {
+            this.focus(key === null ? 'generate' : startedFrom);
+          }
         } else {
           use(key);
         }
@@ -400,6 +436,9 @@ export const apiKeyTabComponent: angular.IComponentOptions = {
     canView: '<',
     keyHint: '<',
     lastChange: '<',
+    canEdit: '<',
+    inTrash: '<',
+    siteTime: '<',
   },
   controller: ApiKeyTabController,
 };

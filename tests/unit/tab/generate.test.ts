@@ -65,7 +65,7 @@ describe('Generate key', () => {
 describe('the last change', () => {
   it('follows the tab\'s own actions at once, without another request', async () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
-    expect(tab.text()).toContain('Last changed 2026-11-01 09:00:00 by Sam Staffer');
+    expect(tab.text()).toContain('Last changed 2026-11-01 09:00 by Sam Staffer');
     await tab.click('Revoke key');
     tab.crm.answerConfirm('yes');
     await tab.settle();
@@ -75,7 +75,7 @@ describe('the last change', () => {
 
   it('names nobody when the contact who made it has been deleted since', async () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', lastChange: { date: '2026-11-01 09:00:00', by: null } });
-    expect(tab.text()).toContain('Last changed 2026-11-01 09:00:00');
+    expect(tab.text()).toContain('Last changed 2026-11-01 09:00');
     expect(tab.text()).not.toMatch(/ by |null|%2/);
   });
 
@@ -83,7 +83,23 @@ describe('the last change', () => {
     tab = await mountTab({ contactId: 3, hasKey: false, canView: true, lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
     tab.civi.failNext({ kind: 'unreachable' });
     await tab.click('Generate key');
-    expect(tab.text()).toContain('Last changed 2026-11-01 09:00:00 by Sam Staffer');
+    expect(tab.text()).toContain('Last changed 2026-11-01 09:00 by Sam Staffer');
+  });
+});
+
+describe('the last change in the site format', () => {
+  const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:00:00' };
+
+  it('reads the raw date the page gives as CiviCRM shows dates elsewhere on the page', async () => {
+    tab = await mountTab({ hasKey: true, canView: true, keyHint: 'nkey', siteTime, lastChange: { date: '2026-12-01 07:32:07', by: 'Standalone Admin' } });
+    expect(tab.text()).toContain('Last changed December 1st, 2026 7:32 AM by Standalone Admin');
+    expect(tab.text()).not.toContain('2026-12-01');
+  });
+
+  it('without site time: a plain date and time to the minute', async () => {
+    tab = await mountTab({ hasKey: true, canView: true, keyHint: 'nkey', lastChange: { date: '2026-12-01 07:32:07', by: null } });
+    expect(tab.text()).toContain('Last changed 2026-12-01 07:32');
+    expect(tab.text()).not.toContain('07:32:07');
   });
 });
 

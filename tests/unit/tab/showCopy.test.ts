@@ -29,15 +29,36 @@ describe('Show key', () => {
     expect(tab.civi.calls).toHaveLength(2);
   });
 
-  it('when the key was changed elsewhere: the fetched key wins and the tab says so', async () => {
+  it('when the key was changed elsewhere: shows the current key, under the notice', async () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
     await tab.click('Show key');
     expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
-    expect(tab.text()).toContain(`hidden, ending in ${KEY.slice(-4)}`);
-    expect(tab.element.outerHTML).not.toContain(KEY);
-    // The second click shows the key now known to be current.
-    await tab.click('Show key');
     expect(tab.field('Current API key').value).toBe(KEY);
+    expect(tab.civi.calls).toHaveLength(1);
+    expect(document.activeElement).toBe(tab.button('Hide key'));
+    await tab.click('Hide key');
+    expect(tab.text()).toContain(`hidden, ending in ${KEY.slice(-4)}`);
+  });
+
+  it('when the key was changed elsewhere, Copy and Test stop so the user decides again', async () => {
+    const writeText = vi.fn(() => Promise.resolve());
+    stubClipboard(writeText);
+    const fetchSpy = vi.fn(() => Promise.reject(new Error('no network in this test')));
+    vi.stubGlobal('fetch', fetchSpy);
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
+    await tab.click('Copy key');
+    expect(writeText).not.toHaveBeenCalled();
+    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    expect(tab.element.outerHTML).not.toContain(KEY);
+
+    tab.destroy();
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
+    await tab.click('Test key');
+    expect(fetchSpy).not.toHaveBeenCalled();
+    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    // Decided again: now it copies the key it told about.
+    await tab.click('Copy key');
+    expect(writeText).toHaveBeenCalledWith(KEY);
   });
 
   it('when the key was revoked elsewhere: the tab falls back to "no key"', async () => {
