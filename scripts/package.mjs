@@ -6,22 +6,28 @@
 // (`## [1.0.0] - 2026-11-30`). CiviCRM reads both from info.xml, so a release edits the three files
 // and this check catches the one forgotten.
 //
-// The zip is byte-for-byte reproducible: sorted entries, every timestamp the release date.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+// The zip is made by Info-ZIP's `zip` (Debian package zip, installed by .ci/run) from a staged
+// copy of the shipped files, and is byte-for-byte reproducible: the names are given in sorted
+// order, every file and folder carries the release date (00:00 UTC) and mode 0644 / 0755
+// whatever the checkout and umask, TZ=UTC (zip writes local time), and `-X` leaves out the extra
+// fields (uid/gid, access times) that would differ between machines and runs.
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
 import { buildBundle } from './build.mjs';
 
 const defaultRoot = fileURLToPath(new URL('..', import.meta.url));
 
 export const KEY = 'apikeytab';
 
-// Top-level names that CiviCRM uses, whole folders included (less dotfiles). Everything else
-// (src/, tests, tooling, node_modules) stays out.
+// Top-level names that CiviCRM uses, whole folders included (less dotfiles), each when present:
+// schema/ for entity-types-php@2, settings/ for setting-php@1, mixin/ for civix's mixin
+// polyfills. Everything else (src/, tests, tooling, node_modules) stays out.
 export const SHIPPED = [
-  'info.xml', 'apikeytab.php', 'CRM', 'Civi', 'ang', 'js', 'css', 'templates', 'xml', 'managed', 'l10n',
-  'LICENSE', 'README.md', 'CHANGELOG.md',
+  'info.xml', 'apikeytab.php', 'CRM', 'Civi', 'ang', 'js', 'css', 'templates', 'xml', 'managed',
+  'schema', 'settings', 'mixin', 'l10n', 'LICENSE', 'README.md', 'CHANGELOG.md',
 ];
 
 export function shippedFiles(root = defaultRoot) {
@@ -50,60 +56,42 @@ export function releaseMetadata(root = defaultRoot) {
   return { version, releaseDate: heading[1] };
 }
 
-// A minimal zip writer (PKZIP APPNOTE 4.3/4.4): deflate, or store when deflate does not pay; UTF-8
-// names; Unix permissions so an unpacked site copy is readable by the web server.
+/**
+ * Zips `entries` (names under apikeytab/, folders ending in "/", in the order given; data null for
+ * a folder) with Debian's zip, after staging them with fixed modes and times.
+ */
 function zip(entries, date) {
-  const [year, month, day] = date.split('-').map(Number);
-  const dosDate = ((year - 1980) << 9) | (month << 5) | day;
-  const locals = [];
-  const centrals = [];
-  let offset = 0;
-  for (const { name, data } of entries) {
-    const isDir = data === null;
-    const content = isDir ? Buffer.alloc(0) : data;
-    const deflated = isDir ? content : deflateRawSync(content, { level: 9 });
-    const method = !isDir && deflated.length < content.length ? 8 : 0;
-    const stored = method === 8 ? deflated : content;
-    const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(content);
-
-    // The local header and the central directory entry share one run of fields, from "version
-    // needed" to "name length"; the central entry has it 2 bytes further on.
-    const writeSharedFields = (/** @type {Buffer} */ header, /** @type {number} */ at) => {
-      header.writeUInt16LE(20, at);
-      header.writeUInt16LE(0x0800, at + 2); // names are UTF-8
-      header.writeUInt16LE(method, at + 4);
-      header.writeUInt16LE(0, at + 6);
-      header.writeUInt16LE(dosDate, at + 8);
-      header.writeUInt32LE(crc, at + 10);
-      header.writeUInt32LE(stored.length, at + 14);
-      header.writeUInt32LE(content.length, at + 18);
-      header.writeUInt16LE(nameBytes.length, at + 22);
-    };
-
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    writeSharedFields(local, 4);
-
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the external attributes are a mode
-    writeSharedFields(central, 6);
-    central.writeUInt32LE((((isDir ? 0o40755 : 0o100644) << 16) | (isDir ? 0x10 : 0)) >>> 0, 38);
-    central.writeUInt32LE(offset, 42);
-
-    locals.push(local, nameBytes, stored);
-    centrals.push(central, nameBytes);
-    offset += local.length + nameBytes.length + stored.length;
+  const work = mkdtempSync(join(tmpdir(), `${KEY}-zip-`));
+  try {
+    for (const { name, data } of entries) {
+      const path = join(work, name);
+      mkdirSync(data === null ? path : dirname(path), { recursive: true });
+      if (data !== null) writeFileSync(path, data);
+    }
+    // Modes and times once everything is written (writing a file changes its folder's mtime).
+    const time = new Date(`${date}T00:00:00Z`);
+    for (const { name, data } of entries) {
+      const path = join(work, name);
+      chmodSync(path, data === null ? 0o755 : 0o644);
+      utimesSync(path, time, time);
+    }
+    // -X: no extra fields; -nw: names are literal, not patterns; -@: the names, one a line, from
+    // stdin, so folders are entries of their own and nothing else gets in.
+    try {
+      execFileSync('zip', ['-q', '-X', '-9', '-nw', '-@', 'release.zip'], {
+        cwd: work,
+        input: entries.map((entry) => entry.name).join('\n'),
+        env: { ...process.env, TZ: 'UTC' },
+        stdio: ['pipe', 'ignore', 'pipe'],
+      });
+    } catch (error) {
+      if (error.code === 'ENOENT') throw new Error('`zip` is missing: install Debian\'s zip package (apt-get install zip).');
+      throw error;
+    }
+    return readFileSync(join(work, 'release.zip'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
 }
 
 // Builds the bundle in memory and zips that, so the zip always holds what src/ builds to;

@@ -1,13 +1,15 @@
-// The release zip, as a site gets it: packaged into a temporary folder, unpacked with Debian's
-// unzip, and checked the way CiviCRM would use it (info.xml, mixins, the Angular manifest, the tab
+// The release zip, as a site gets it: packaged (by Debian's zip) into a temporary folder, unpacked
+// with Debian's unzip, and checked the way CiviCRM would use it (info.xml, mixins, the Angular manifest, the tab
 // template, the classloader), plus php -l on every PHP file it ships.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain ES module without types
+import { BUNDLES, buildBundle } from '../../scripts/build.mjs';
 import { packageExtension, releaseMetadata, SHIPPED } from '../../scripts/package.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -91,16 +93,42 @@ describe('npm run package', () => {
     expect(files.filter((file) => /\.(ts|mjs|map)$|(^|\/)test/.test(file))).toEqual([]);
   });
 
-  it("ships exactly the repository's copy of each file, and the bundle that src/ builds to", () => {
-    for (const file of filesUnder(ext).filter((name) => name !== 'js/crmApiKey.js')) {
-      expect(readFileSync(join(ext, file)), file).toEqual(readFileSync(join(root, file)));
+  it("ships exactly the repository's copy of each file, and the bundles that src/ builds to", async () => {
+    const { outputFiles } = await buildBundle({ write: false });
+    const built = new Map<string, Buffer>(outputFiles.map((file: { path: string; contents: Uint8Array }) => [relative(root, file.path), Buffer.from(file.contents)]));
+    expect([...built.keys()].sort()).toEqual(BUNDLES.map((bundle: { out: string }) => `js/${bundle.out}.js`).sort());
+    for (const file of filesUnder(ext)) {
+      expect(readFileSync(join(ext, file)), file).toEqual(built.get(file) ?? readFileSync(join(root, file)));
     }
     expect(readFileSync(join(ext, 'js/crmApiKey.js'), 'utf8')).toContain('angular.module("crmApiKey"');
   });
 
-  it('is the same bytes when packaged again (sorted entries, fixed timestamps)', async () => {
-    const again = await packageExtension({ outDir: join(work, 'again') });
-    expect(readFileSync(again.path).equals(readFileSync(zipPath))).toBe(true);
+  it('is the same bytes when packaged again, even under another umask', async () => {
+    const previous = process.umask(0o077);
+    try {
+      const again = await packageExtension({ outDir: join(work, 'again') });
+      expect(readFileSync(again.path).equals(readFileSync(zipPath))).toBe(true);
+    } finally {
+      process.umask(previous);
+    }
+  });
+
+  it('gives every entry Unix permissions a web server can read (0644 files, 0755 folders), the release date, and no extra fields', () => {
+    const { releaseDate } = releaseMetadata();
+    const [year, month, day] = releaseDate.split('-');
+    const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+    // zipinfo's short listing: mode, version, system, size, type, method, date, time, name.
+    const lines = run('zipinfo', ['-s', zipPath]).split('\n').filter((line) => /^[-d][-rwx]{9}\s/.test(line));
+    expect(lines).toHaveLength(run('unzip', ['-Z1', zipPath]).trim().split('\n').length);
+    for (const line of lines) {
+      const [mode, , system, , , , date, time, name] = line.split(/\s+/);
+      expect(mode, name).toBe(name.endsWith('/') ? 'drwxr-xr-x' : '-rw-r--r--');
+      expect(system, name).toBe('unx');
+      expect(`${date} ${time}`, name).toBe(`${year.slice(2)}-${months[Number(month) - 1]}-${day} 00:00`);
+    }
+    const extraFields = [...run('zipinfo', ['-v', zipPath]).matchAll(/length of extra field:\s+(\d+) bytes/g)].map((match) => Number(match[1]));
+    expect(extraFields).toHaveLength(lines.length);
+    expect(extraFields.every((length) => length === 0)).toBe(true);
   });
 });
 
@@ -123,6 +151,11 @@ describe('the unpacked extension', () => {
       'scan-classes@1.0.0': () => readInfo().psr4.every(({ path }) => statSync(join(ext, path)).isDirectory()),
       'mgd-php@1.0.0': () => filesUnder(ext).some((file) => file.endsWith('.mgd.php')),
       'menu-xml@1.0.0': () => existsSync(join(ext, 'xml/Menu')) && readdirSync(join(ext, 'xml/Menu')).some((name) => name.endsWith('.xml')),
+      // core's mixin/setting-php@1/mixin.php adds the settings/ folder; setting-admin@1 lists its settings.
+      'setting-php@1.0.0': () => existsSync(join(ext, 'settings')) && readdirSync(join(ext, 'settings')).some((name) => name.endsWith('.setting.php')),
+      'setting-admin@1.0.0': () => existsSync(join(ext, 'settings')) && readdirSync(join(ext, 'settings')).some((name) => name.endsWith('.setting.php')),
+      // core's mixin/entity-types-php@2/mixin.php reads schema/*.entityType.php.
+      'entity-types-php@2.0.0': () => existsSync(join(ext, 'schema')) && readdirSync(join(ext, 'schema')).some((name) => name.endsWith('.entityType.php')),
     };
     const { mixins } = readInfo();
     expect(mixins.length).toBeGreaterThan(0);
