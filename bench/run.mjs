@@ -70,7 +70,7 @@ async function generator() {
   }
   return {
     apikeytab: {
-      library: 'nanoid@5 customAlphabet (browser build)',
+      library: 'apikeytab: nanoid@5 customAlphabet',
       keysPerSecond: Math.round(median(rates)),
       bytesPerKey: round(bytesDrawn / GENERATOR_KEYS, 2),
       randomCallsPerKey: round(calls / GENERATOR_KEYS, 2),
