@@ -4,8 +4,10 @@
 // played the way CRM_Contact_BAO_Contact::create() runs it: hook_civicrm_pre with the params, the
 // write, then hook_civicrm_post with the saved DAO.
 
+use ApiKeyTabTests\Dispatcher;
 use ApiKeyTabTests\World;
 use Civi\ApiKeyTab\Audit\KeyAudit;
+use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Event\PostEvent;
 use Civi\Core\Event\PreEvent;
 use Civi\Core\Service\AutoSubscriber;
@@ -18,6 +20,11 @@ const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
 const OTHER_KEY = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5lX9c';
 const LONG_KEY = 'Lg7hT2kW9pQ4rZ1mN6vB3xC8yF5jD0sAe';
 const LONG_KEY_SAVED = 'Lg7hT2kW9pQ4rZ1mN6vB3xC8yF5j...';
+const THIRD_KEY = 'Pm4nB7vC1xZ9lK3jH6gF2dS8aQ5wE0rT';
+/** The contact of the domain's organization (CRM_Core_BAO_Domain::getDomain()->contact_id). */
+const DOMAIN_CONTACT = 1;
+const BY_COMMAND_LINE = 'Made from the command line: nobody was logged in.';
+const BY_SCHEDULED_JOB = 'Made by a scheduled job: nobody was logged in.';
 
 /**
  * Fields of core's OptionValue (ext/civigrant/managed/OptionGroup_contact_view_options_OptionValue_CiviGrant.mgd.php
@@ -30,8 +37,11 @@ const OPTION_VALUE_FIELDS = ['option_group_id', 'option_group_id.name', 'label',
  * A fresh request: nothing pending from an earlier case.
  */
 function freshAudit(): void {
-  foreach (['keyBefore' => [], 'recording' => FALSE] as $property => $value) {
-    (new ReflectionProperty(KeyAudit::class, $property))->setValue(NULL, $value);
+  foreach (['keyBefore' => [], 'recording' => FALSE, 'revokeSubjects' => [], 'jobs' => 0] as $property => $value) {
+    // Only those the class has, so that these cases also run against older versions of it.
+    if (property_exists(KeyAudit::class, $property)) {
+      (new ReflectionProperty(KeyAudit::class, $property))->setValue(NULL, $value);
+    }
   }
 }
 
@@ -66,7 +76,7 @@ function keyRead(int $contactId): array {
   return ['checkPermissions' => FALSE, 'select' => ['api_key'], 'where' => [['id', '=', $contactId]]];
 }
 
-function activity(int $contactId, int $sourceId, string $subject): array {
+function activity(int $contactId, int $sourceId, string $subject, ?string $details = NULL): array {
   return [
     'checkPermissions' => FALSE,
     'values' => [
@@ -74,10 +84,27 @@ function activity(int $contactId, int $sourceId, string $subject): array {
       'subject' => $subject,
       'status_id:name' => 'Completed',
       'source_contact_id' => $sourceId,
+    ] + ($details === NULL ? [] : ['details' => $details]) + [
       'target_contact_id' => [$contactId],
       'activity_date_time' => 'now',
     ],
   ];
+}
+
+/**
+ * Core's job manager around one scheduled job (CRM_Core_JobManager::executeJob()).
+ */
+function scheduledJob(callable $run): void {
+  $events = KeyAudit::getSubscribedEvents();
+  $params = ['version' => 3];
+  (new KeyAudit())->{$events['hook_civicrm_preJob']}(GenericHookEvent::create(['job' => (object) ['name' => 'Expire API keys'], 'params' => &$params]));
+  try {
+    $run();
+  }
+  finally {
+    $result = ['is_error' => 0];
+    (new KeyAudit())->{$events['hook_civicrm_postJob']}(GenericHookEvent::create(['job' => (object) ['name' => 'Expire API keys'], 'params' => &$params, 'result' => &$result]));
+  }
 }
 
 /**
@@ -93,9 +120,33 @@ function janeChange($before, array $params, ?string $saved, array $expectedActiv
 }
 
 $cases = [
-  'subscribes to hook_civicrm_pre (late) and hook_civicrm_post as an AutoSubscriber' => function (): void {
+  'subscribes to hook_civicrm_pre (after hook functions), hook_civicrm_post and the job hooks as an AutoSubscriber' => function (): void {
     expect(is_subclass_of(KeyAudit::class, AutoSubscriber::class), 'KeyAudit does not extend AutoSubscriber');
-    same(['hook_civicrm_pre' => ['onPre', -100], 'hook_civicrm_post' => 'onPost'], KeyAudit::getSubscribedEvents(), 'subscribed events');
+    $events = KeyAudit::getSubscribedEvents();
+    same(['hook_civicrm_pre', 'hook_civicrm_post', 'hook_civicrm_preJob', 'hook_civicrm_postJob'], array_keys($events), 'subscribed events');
+    same('onPre', $events['hook_civicrm_pre'][0], 'pre listener');
+    expect($events['hook_civicrm_pre'][1] < Dispatcher::DEFAULT_HOOK_PRIORITY, 'the pre listener does not run after the hook functions (priority -100, added last)');
+    same(['onPost', 'onPreJob', 'onPostJob'], [$events['hook_civicrm_post'], $events['hook_civicrm_preJob'], $events['hook_civicrm_postJob']], 'other listeners');
+  },
+
+  'an old-style hook_civicrm_pre function that adds api_key to the params: the change is recorded' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    freshAudit();
+    $dispatcher = new Dispatcher();
+    $dispatcher->addSubscriber(KeyAudit::class);
+    // Another extension revokes the key of a contact moved to the trash, the old way.
+    $dispatcher->addHookFunction('civicrm_pre', function ($op, $objectName, $id, &$params): void {
+      if ($op === 'edit' && !empty($params['is_deleted'])) {
+        $params['api_key'] = NULL;
+      }
+    });
+    $params = ['id' => JANE, 'is_deleted' => 1];
+    $dispatcher->dispatch('hook_civicrm_pre', new PreEvent('edit', 'Individual', JANE, $params));
+    same(['id' => JANE, 'is_deleted' => 1, 'api_key' => NULL], $params, 'params after pre');
+    World::$apiKeys[JANE] = NULL;
+    $dao = (object) ['id' => JANE, 'is_deleted' => 1, 'api_key' => 'null'];
+    $dispatcher->dispatch('hook_civicrm_post', new PostEvent('edit', 'Individual', JANE, $dao));
+    same([activity(JANE, ADMIN, 'API key revoked')], World::$activities, 'activities');
   },
 
   'no key, then a key: "API key generated", by the logged-in contact' => function (): void {
@@ -181,11 +232,66 @@ $cases = [
     same([], World::$activities, 'activities');
   },
 
-  'nobody logged in (cv, cron): the changed contact is the source' => function (): void {
+  'nobody logged in, on the command line (cv, scripts): the domain\'s organization is the source, and the details say so' => function (): void {
     given([], NULL, [JANE => NULL]);
     freshAudit();
     editContact(JANE, ['api_key' => KEY], KEY);
-    same([activity(JANE, JANE, 'API key generated')], World::$activities, 'activities');
+    same([activity(JANE, DOMAIN_CONTACT, 'API key generated', BY_COMMAND_LINE)], World::$activities, 'activities');
+    expect(in_array([BY_COMMAND_LINE, ['domain' => 'apikeytab']], World::$translations, TRUE), 'the details are not translated');
+  },
+
+  'nobody logged in, in a scheduled job: the domain\'s organization is the source, and the details say a job made it' => function (): void {
+    given([], NULL, [JANE => KEY, 7 => NULL]);
+    World::$domainContactId = 11;
+    freshAudit();
+    scheduledJob(function (): void {
+      editContact(JANE, ['api_key' => NULL], NULL);
+    });
+    // After the job, a change is the command line's again.
+    editContact(7, ['api_key' => KEY], KEY);
+    same([activity(JANE, 11, 'API key revoked', BY_SCHEDULED_JOB), activity(7, 11, 'API key generated', BY_COMMAND_LINE)], World::$activities, 'activities');
+  },
+
+  'a job run by a logged-in user ("Execute now"): the user is the source' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    freshAudit();
+    scheduledJob(function (): void {
+      editContact(JANE, ['api_key' => NULL], NULL);
+    });
+    same([activity(JANE, ADMIN, 'API key revoked')], World::$activities, 'activities');
+  },
+
+  'recordAs(): a revoke made inside is recorded with the given subject; other changes and later revokes keep theirs' => function (): void {
+    given([], NULL, [JANE => KEY, 7 => NULL, 8 => OTHER_KEY]);
+    freshAudit();
+    $result = KeyAudit::recordAs('API key expired', function (): string {
+      editContact(JANE, ['api_key' => NULL], NULL);
+      editContact(7, ['api_key' => KEY], KEY);
+      return 'done';
+    });
+    same('done', $result, 'what recordAs returns');
+    editContact(8, ['api_key' => NULL], NULL);
+    same([
+      activity(JANE, DOMAIN_CONTACT, 'API key expired', BY_COMMAND_LINE),
+      activity(7, DOMAIN_CONTACT, 'API key generated', BY_COMMAND_LINE),
+      activity(8, DOMAIN_CONTACT, 'API key revoked', BY_COMMAND_LINE),
+    ], World::$activities, 'activities');
+  },
+
+  'recordAs(): the subject does not outlive a write that throws' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    freshAudit();
+    try {
+      KeyAudit::recordAs('API key expired', function (): void {
+        throw new RuntimeException('Expected one Contact but found 0');
+      });
+      expect(FALSE, 'recordAs swallowed the exception');
+    }
+    catch (RuntimeException $e) {
+      same('Expected one Contact but found 0', $e->getMessage(), 'the exception');
+    }
+    editContact(JANE, ['api_key' => NULL], NULL);
+    same([activity(JANE, ADMIN, 'API key revoked')], World::$activities, 'activities');
   },
 
   'a session holding the id as a string: the source is a number' => function (): void {
@@ -268,6 +374,40 @@ $cases = [
     pre('edit', 'Individual', JANE, ['api_key' => OTHER_KEY]);
     editContact(JANE, ['first_name' => 'Janet']);
     same([], World::$activities, 'activities');
+  },
+
+  'a write that threw between pre and post: a later unrelated edit is not taken for a key change, even after the key changed elsewhere' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    freshAudit();
+    pre('edit', 'Individual', JANE, ['api_key' => OTHER_KEY]);
+    // The save threw; then another request (recorded there) replaced the key.
+    World::$apiKeys[JANE] = THIRD_KEY;
+    editContact(JANE, ['first_name' => 'Janet']);
+    same([], World::$activities, 'activities after the unrelated edit');
+    // The next real change is recorded once, against what the column held.
+    editContact(JANE, ['api_key' => NULL], NULL);
+    same([activity(JANE, ADMIN, 'API key revoked')], World::$activities, 'activities after the next key change');
+  },
+
+  'a nested write of the same contact\'s key between pre and post: both recorded, the outer against what the nested one left' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => NULL]);
+    freshAudit();
+    pre('edit', 'Individual', JANE, ['api_key' => KEY]);
+    // Another listener, between the outer pre and the outer write, sets a key of its own.
+    editContact(JANE, ['api_key' => OTHER_KEY], OTHER_KEY);
+    World::$apiKeys[JANE] = KEY;
+    post('edit', 'Individual', JANE, (object) ['id' => JANE, 'api_key' => KEY]);
+    same([activity(JANE, ADMIN, 'API key generated'), activity(JANE, ADMIN, 'API key replaced')], World::$activities, 'activities');
+  },
+
+  'a nested edit of other fields between pre and post: the outer key change is still recorded' => function (): void {
+    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    freshAudit();
+    pre('edit', 'Individual', JANE, ['api_key' => NULL]);
+    editContact(JANE, ['nick_name' => 'JJ']);
+    World::$apiKeys[JANE] = NULL;
+    post('edit', 'Individual', JANE, (object) ['id' => JANE, 'api_key' => 'null']);
+    same([activity(JANE, ADMIN, 'API key revoked')], World::$activities, 'activities');
   },
 
   'managed/ActivityType.mgd.php declares the activity type as an OptionValue' => function (): void {

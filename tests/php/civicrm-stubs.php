@@ -3,8 +3,9 @@
 // names and call shapes as core (facts from civicrm-core: Civi/Core/Service/AutoSubscriber.php,
 // Civi/Core/Event/GenericHookEvent.php, Civi/Core/Event/PreEvent.php, Civi/Core/Event/PostEvent.php,
 // CRM/Utils/Hook.php, CRM/Core/Permission.php, CRM/Core/Session.php, CRM/Core/Page.php,
-// CRM/Utils/System.php). Each one records what it was asked, so the cases can assert what was NOT
-// done as well as what was.
+// CRM/Utils/System.php, CRM/Contact/BAO/Contact/Permission.php, Civi/Core/CiviEventDispatcher.php,
+// CRM/Core/BAO/Domain.php, CRM/Core/I18n.php, CRM/Utils/Time.php). Each one records what it was
+// asked, so the cases can assert what was NOT done as well as what was.
 
 namespace Symfony\Component\EventDispatcher {
 
@@ -166,8 +167,10 @@ namespace Civi\Api4 {
       }
       $rows = [];
       foreach (World::$apiKeys as $id => $key) {
+        // A get by id finds a trashed contact too (APIv4 adds is_deleted = FALSE to other queries).
         if ($this->where === [['id', '=', $id]]) {
-          $rows[] = ['id' => $id] + array_intersect_key(['api_key' => $key], array_flip($this->select));
+          $fields = ['api_key' => $key, 'is_deleted' => in_array($id, World::$trashed, TRUE)];
+          $rows[] = ['id' => $id] + array_intersect_key($fields, array_flip($this->select));
         }
       }
       return new Result($rows);
@@ -290,6 +293,9 @@ namespace ApiKeyTabTests {
 
     public static array $loadedModules = [];
 
+    /** @var array<string, array> CRM.vars by namespace, as Civi::resources()->addVars() adds them */
+    public static array $vars = [];
+
     public static array $translations = [];
 
     /** @var array[] Activity.get calls, with the parts of the query */
@@ -340,13 +346,40 @@ namespace ApiKeyTabTests {
     /** @var ?string what CRM_Utils_System::ipAddress() answers */
     public static ?string $ipAddress = NULL;
 
+    /** @var int[] contacts in the trash (is_deleted) */
+    public static array $trashed = [];
+
+    /** @var int[] contacts an ACL or a permissioned relationship lets the viewer edit */
+    public static array $aclEditable = [];
+
+    /** @var array[] [contact id, type] of every CRM_Contact_BAO_Contact_Permission::allow() call */
+    public static array $accessChecks = [];
+
+    public static ?\Throwable $accessCheckFailure = NULL;
+
+    public static string $locale = 'en_US';
+
+    /** @var string the site-local clock, Y-m-d H:i:s */
+    public static string $now = '2026-12-01 08:30:00';
+
+    /** @var int the contact of the domain's organization */
+    public static int $domainContactId = 1;
+
     public static function reset(): void {
+      self::$trashed = [];
+      self::$aclEditable = [];
+      self::$accessChecks = [];
+      self::$accessCheckFailure = NULL;
+      self::$locale = 'en_US';
+      self::$now = '2026-12-01 08:30:00';
+      self::$domainContactId = 1;
       self::$permissions = [];
       self::$loggedInContactId = NULL;
       self::$apiKeys = [];
       self::$queries = [];
       self::$permissionChecks = [];
       self::$loadedModules = [];
+      self::$vars = [];
       self::$translations = [];
       self::$activityQueries = [];
       self::$activityRows = [];
@@ -397,6 +430,75 @@ namespace ApiKeyTabTests {
 
   }
 
+  /**
+   * Core's CiviEventDispatcher over Symfony's: listeners run by priority, highest first, and in
+   * the order they were added within one priority. Subscribers are added when the container is
+   * built; the listener that calls the old-style hook_* functions of extensions and the CMS
+   * (delegateToUF) is added at DEFAULT_HOOK_PRIORITY (-100) on the first dispatch of each hook_*
+   * event (bindPatterns()), so after any subscriber at -100.
+   */
+  class Dispatcher {
+
+    public const DEFAULT_HOOK_PRIORITY = -100;
+
+    /** @var array<string, list<array{int, callable}>> */
+    private array $listeners = [];
+
+    /** @var array<string, callable[]> hook name (without "hook_") => hook functions */
+    private array $hookFunctions = [];
+
+    private array $bound = [];
+
+    public function addSubscriber(string $class): void {
+      $subscriber = new $class();
+      foreach ($class::getSubscribedEvents() as $event => $spec) {
+        [$method, $priority] = is_string($spec) ? [$spec, 0] : [$spec[0], $spec[1] ?? 0];
+        $this->listeners[$event][] = [$priority, [$subscriber, $method]];
+      }
+    }
+
+    /**
+     * An extension's function hook, e.g. myext_civicrm_pre($op, $objectName, $id, &$params).
+     */
+    public function addHookFunction(string $hook, callable $function): void {
+      $this->hookFunctions[$hook][] = $function;
+    }
+
+    public function dispatch(string $eventName, $event): void {
+      if (!isset($this->bound[$eventName])) {
+        $this->bound[$eventName] = TRUE;
+        $this->listeners[$eventName][] = [self::DEFAULT_HOOK_PRIORITY, function ($event) use ($eventName): void {
+          foreach ($this->hookFunctions[substr($eventName, 5)] ?? [] as $function) {
+            if ($event instanceof \Civi\Core\Event\PreEvent) {
+              $function($event->action, $event->entity, $event->id, $event->params);
+            }
+            elseif ($event instanceof \Civi\Core\Event\PostEvent) {
+              $function($event->action, $event->entity, $event->id, $event->object);
+            }
+          }
+        }];
+      }
+      $listeners = $this->listeners[$eventName];
+      // Stable: equal priorities keep the order they were added in, as in Symfony's dispatcher.
+      $order = array_keys($listeners);
+      usort($order, fn(int $a, int $b): int => [$listeners[$b][0], $a] <=> [$listeners[$a][0], $b]);
+      foreach ($order as $index) {
+        ($listeners[$index][1])($event);
+      }
+    }
+
+  }
+
+  /** Core's resources: addVars() merges into CRM.vars.<namespace> (CollectionAdderTrait::addVars). */
+  class Resources {
+
+    public function addVars(string $nameSpace, array $vars): self {
+      World::$vars[$nameSpace] = array_replace_recursive(World::$vars[$nameSpace] ?? [], $vars);
+      return $this;
+    }
+
+  }
+
   class AngularLoader {
 
     public function addModules($modules): self {
@@ -412,6 +514,7 @@ namespace {
 
   use ApiKeyTabTests\AngularLoader;
   use ApiKeyTabTests\Logger;
+  use ApiKeyTabTests\Resources;
   use ApiKeyTabTests\SettingsBag;
   use ApiKeyTabTests\World;
 
@@ -435,9 +538,17 @@ namespace {
       return new SettingsBag();
     }
 
+    public static function resources(): Resources {
+      return new Resources();
+    }
+
   }
 
   class CRM_Core_Permission {
+
+    public const EDIT = 1;
+
+    public const VIEW = 2;
 
     /**
      * Core also takes arrays (AND, with nested arrays for OR); the subscriber passes single names,
@@ -484,6 +595,67 @@ namespace {
 
     public static function ipAddress($strictIPV4 = TRUE) {
       return World::$ipAddress;
+    }
+
+  }
+
+  /**
+   * Core's allow(): the viewer's own contact with "edit my contact" ("view my contact" to view), a
+   * trashed contact with "access deleted contacts", "edit all contacts" (or "view all contacts"
+   * to view), else a permissioned relationship or an ACL (World::$aclEditable). This is the check
+   * an APIv4 update makes before it writes any field of a contact (wire 38: the generic 403).
+   */
+  class CRM_Contact_BAO_Contact_Permission {
+
+    public static function allow($id, $type = CRM_Core_Permission::VIEW, $userID = NULL): bool {
+      World::$accessChecks[] = [$id, $type];
+      if (World::$accessCheckFailure) {
+        throw World::$accessCheckFailure;
+      }
+      $userID ??= World::$loggedInContactId;
+      $has = fn(string $permission): bool => in_array($permission, World::$permissions, TRUE);
+      if ($userID !== NULL && (int) $userID === (int) $id
+        && (($type === CRM_Core_Permission::VIEW && $has('view my contact')) || ($type === CRM_Core_Permission::EDIT && $has('edit my contact')))) {
+        return TRUE;
+      }
+      if ($has('access deleted contacts') && in_array((int) $id, World::$trashed, TRUE)) {
+        return TRUE;
+      }
+      if ($has('edit all contacts') || ($type === CRM_Core_Permission::VIEW && $has('view all contacts'))) {
+        return TRUE;
+      }
+      return in_array((int) $id, World::$aclEditable, TRUE);
+    }
+
+  }
+
+  class CRM_Core_BAO_Domain {
+
+    public static function getDomain() {
+      return (object) ['id' => 1, 'contact_id' => World::$domainContactId];
+    }
+
+  }
+
+  class CRM_Core_I18n {
+
+    public static function getLocale() {
+      return World::$locale;
+    }
+
+  }
+
+  /**
+   * Core's clock: date() formats the site-local now (PHP's timezone is the site's in CiviCRM).
+   */
+  class CRM_Utils_Time {
+
+    public static function date($format, $timestamp = NULL) {
+      return date($format, $timestamp ?? strtotime(World::$now));
+    }
+
+    public static function getTime($returnFormat = 'YmdHis') {
+      return self::date($returnFormat);
     }
 
   }

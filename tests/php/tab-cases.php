@@ -12,7 +12,11 @@ use Civi\Core\Service\AutoSubscriber;
 require __DIR__ . '/harness.php';
 
 const TEMPLATE = ROOT . '/templates/apikeytab/ApiKeyTab.tpl';
-const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change'];
+const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change', 'can_edit', 'in_trash', 'site_time'];
+/** An administrator as core sets one up: every permission, so also edit access to every contact. */
+const ADMIN_PERMISSIONS = ['administer CiviCRM', 'edit all contacts'];
+/** The site's clock and formats (core's defaults for dateformatDatetime and dateformatTime). */
+const SITE_TIME = ['format' => '%B %E%f, %Y %l:%M %P', 'time_format' => '%l:%M %P', 'locale' => 'en_US', 'now' => '2026-12-01 08:30:00'];
 const ADMIN = 2;
 const JANE = 3;
 const STAFF = 4;
@@ -20,6 +24,19 @@ const SELF_SERVICE = 5;
 const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
 const HOSTILE_KEY = '"><script>x</script>{{1+1}}';
 const SUMMARY_TAB = ['id' => 'summary', 'title' => 'Summary', 'weight' => 0, 'icon' => 'crm-i fa-address-card-o'];
+/** Another template tab, as a stale loop variable may hold it while ours renders. */
+const OTHER_TEMPLATE_TAB = ['id' => 'afsearchTab', 'title' => 'Notes', 'template' => 'afform/contactSummary/AfformTab.tpl', 'contact_id' => 99, 'has_key' => 'stale'];
+
+/**
+ * A site as the tab sees it: the viewer, the keys, and core's default date formats.
+ */
+function site(array $permissions, $loggedInContactId, array $apiKeys): void {
+  given($permissions, $loggedInContactId, $apiKeys);
+  World::$settings['dateformatDatetime'] = SITE_TIME['format'];
+  World::$settings['dateformatTime'] = SITE_TIME['time_format'];
+  World::$locale = SITE_TIME['locale'];
+  World::$now = SITE_TIME['now'];
+}
 
 /**
  * Calls the subscriber as core's dispatcher would for CRM_Utils_Hook::tabset(), with `tabs` passed
@@ -45,7 +62,7 @@ function apiKeyTab(array $tabs): array {
   return $tabs[1];
 }
 
-function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?array $lastChange = NULL): array {
+function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?array $lastChange = NULL, bool $canEdit = TRUE, bool $inTrash = FALSE): array {
   return [
     'id' => 'apikey',
     'title' => 'API Key',
@@ -58,11 +75,14 @@ function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?ar
     'can_view' => $canView,
     'key_hint' => $hint,
     'last_change' => $lastChange,
+    'can_edit' => $canEdit,
+    'in_trash' => $inTrash,
+    'site_time' => SITE_TIME,
   ];
 }
 
 function keyLookup(int $contactId): array {
-  return [['checkPermissions' => FALSE, 'select' => ['api_key'], 'where' => [['id', '=', $contactId]]]];
+  return [['checkPermissions' => FALSE, 'select' => ['api_key', 'is_deleted'], 'where' => [['id', '=', $contactId]]]];
 }
 
 /**
@@ -100,26 +120,61 @@ function keyAbsent(array $tabs, string $key): void {
 }
 
 /**
- * Renders the template exactly as Smarty 5 compiles `{$block.NAME|@json|escape}`: CiviCRM's
- * `json` modifier is json_encode($data) (CRM/Core/Smarty/plugins/modifier.json.php), and Smarty's
- * `escape` (default 'html') is htmlspecialchars((string) $x, ENT_QUOTES, 'UTF-8', TRUE)
- * (smarty src/Compile/Modifier/EscapeModifierCompiler.php).
+ * The first line of the template: it takes the entry from $block when that is our tab (6.x),
+ * else from $tabValue (5.x), into $apiKeyTab.
  */
-function render(array $block): string {
-  return preg_replace_callback('/\{\$block\.(\w+)\|@json\|escape\}/', function (array $tag) use ($block): string {
-    expect(array_key_exists($tag[1], $block), "the template reads \$block.{$tag[1]}, which the entry lacks");
-    return htmlspecialchars((string) json_encode($block[$tag[1]]), ENT_QUOTES, 'UTF-8', TRUE);
-  }, file_get_contents(TEMPLATE));
+const PICK_ENTRY = "{if isset(\$block.id) and \$block.id eq 'apikey'}{assign var='apiKeyTab' value=\$block}{else}{assign var='apiKeyTab' value=\$tabValue}{/if}";
+
+const TAG = '/\{\$apiKeyTab\.(\w+)\|@json\|escape\}/';
+
+/**
+ * How the two generations of core hand a template tab its entry. 5.x's Summary.tpl includes the
+ * template inside {foreach from=$allTabs item=tabValue}; 6.x names the loop variable $block. Each
+ * also with a stale variable of the other name left by some other loop, which must not win.
+ *
+ * @return array<string, array<string, mixed>> template variables by way of handing
+ */
+function handings(array $entry): array {
+  return [
+    '5.x ($tabValue)' => ['tabValue' => $entry],
+    '5.x ($tabValue, a stale $block of another tab)' => ['tabValue' => $entry, 'block' => OTHER_TEMPLATE_TAB],
+    '6.x ($block)' => ['block' => $entry],
+    '6.x ($block, a stale $tabValue of another tab)' => ['block' => $entry, 'tabValue' => OTHER_TEMPLATE_TAB],
+  ];
 }
 
 /**
- * Parses the rendered template as a browser would and checks each binding reads back as the JSON
- * of its value: what Angular's one-way binding then evaluates.
+ * Renders the template exactly as Smarty 5 compiles it: comments dropped, PICK_ENTRY evaluated
+ * (isset() of a key of a variable that is not set is FALSE), and each
+ * `{$apiKeyTab.NAME|@json|escape}` as CiviCRM's `json` modifier, json_encode($data)
+ * (CRM/Core/Smarty/plugins/modifier.json.php), then Smarty's `escape` (default 'html'),
+ * htmlspecialchars((string) $x, ENT_QUOTES, 'UTF-8', TRUE) (smarty
+ * src/Compile/Modifier/EscapeModifierCompiler.php). Anything else in braces fails the case.
  */
-function roundTrip(array $block): void {
+function render(array $vars): string {
+  $template = preg_replace('/\{\*.*?\*\}\n?/s', '', file_get_contents(TEMPLATE));
+  expect(str_starts_with($template, PICK_ENTRY . "\n"), 'the template does not start by picking its entry as the emulation knows it');
+  $template = substr($template, strlen(PICK_ENTRY) + 1);
+  $entry = (isset($vars['block']['id']) && $vars['block']['id'] === 'apikey') ? $vars['block'] : ($vars['tabValue'] ?? NULL);
+  expect(is_array($entry), 'no entry reaches the template');
+  $html = preg_replace_callback(TAG, function (array $tag) use ($entry): string {
+    expect(array_key_exists($tag[1], $entry), "the template reads \$apiKeyTab.{$tag[1]}, which the entry lacks");
+    return htmlspecialchars((string) json_encode($entry[$tag[1]]), ENT_QUOTES, 'UTF-8', TRUE);
+  }, $template);
+  expect(strpbrk(preg_replace(TAG, '', $template), '{}') === FALSE, 'the template has Smarty syntax the emulation does not know');
+  return $html;
+}
+
+/**
+ * The attributes of <crm-api-key-tab> in rendered HTML, parsed as a browser would, after checking
+ * what surrounds it and that no script or "{{" got in.
+ *
+ * @return array<string, string>
+ */
+function componentAttributes(string $html): array {
   $dom = new DOMDocument();
   libxml_use_internal_errors(TRUE);
-  $dom->loadHTML('<!DOCTYPE html><meta charset="utf-8"><body>' . render($block) . '</body>');
+  $dom->loadHTML('<!DOCTYPE html><meta charset="utf-8"><body>' . $html . '</body>');
   libxml_clear_errors();
 
   same(0, $dom->getElementsByTagName('script')->length, 'script elements in the rendered tab');
@@ -139,13 +194,25 @@ function roundTrip(array $block): void {
   foreach ($component->attributes as $attribute) {
     $attributes[$attribute->name] = $attribute->value;
   }
+  return $attributes;
+}
+
+/**
+ * Checks each binding reads back as the JSON of its value (what Angular's one-way binding then
+ * evaluates), from the template rendered the way $render renders it, handed the entry each way.
+ */
+function roundTrip(array $entry, ?callable $render = NULL): void {
+  $render ??= 'render';
   $expected = [];
   foreach (BINDINGS as $name) {
-    $expected[str_replace('_', '-', $name)] = json_encode($block[$name]);
+    $expected[str_replace('_', '-', $name)] = json_encode($entry[$name]);
   }
-  same($expected, $attributes, 'attributes of crm-api-key-tab');
-  foreach (BINDINGS as $name) {
-    same($block[$name], json_decode($attributes[str_replace('_', '-', $name)], TRUE), "$name decoded from its attribute");
+  foreach (handings($entry) as $handing => $vars) {
+    $attributes = componentAttributes($render($vars));
+    same($expected, $attributes, "attributes of crm-api-key-tab, handed as $handing");
+    foreach (BINDINGS as $name) {
+      same($entry[$name], json_decode($attributes[str_replace('_', '-', $name)], TRUE), "$name decoded from its attribute, handed as $handing");
+    }
   }
 }
 
@@ -157,39 +224,96 @@ $cases = [
   },
 
   'admin on another contact with a key: tab, count 1, last 4 characters, module loaded' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     $tabs = viewContact(JANE);
     same(fullTab(JANE, TRUE, TRUE, 'S0cX'), apiKeyTab($tabs), 'tab');
     same(keyLookup(JANE), World::$queries, 'queries');
     same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
     same([lastChangeQuery(JANE)], World::$activityQueries, 'activity queries');
+    same([[JANE, CRM_Core_Permission::EDIT]], World::$accessChecks, 'edit access asked of core');
     same([['API Key', ['domain' => 'apikeytab']]], World::$translations, 'translated strings');
     keyAbsent($tabs, KEY);
   },
 
   'admin on a contact without a key: count 0, no hint' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => NULL]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => NULL]);
     same(fullTab(JANE, FALSE, TRUE, NULL), apiKeyTab(viewContact(JANE)), 'tab');
     same(keyLookup(JANE), World::$queries, 'queries');
     same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
   },
 
   'an empty key counts as no key' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => '']);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => '']);
     same(fullTab(JANE, FALSE, TRUE, NULL), apiKeyTab(viewContact(JANE)), 'tab');
   },
 
-  '"edit api keys" alone: full tab on any contact' => function (): void {
-    given(['access CiviCRM', 'edit api keys'], STAFF, [JANE => KEY]);
+  '"edit api keys" with "edit all contacts": full tab on any contact' => function (): void {
+    site(['access CiviCRM', 'edit api keys', 'edit all contacts'], STAFF, [JANE => KEY]);
     $tabs = viewContact(JANE);
     same(fullTab(JANE, TRUE, TRUE, 'S0cX'), apiKeyTab($tabs), 'tab');
     same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
     keyAbsent($tabs, KEY);
   },
 
+  '"edit api keys" without edit access to the contact (wire 38, 39): the tab, read-only' => function (): void {
+    // Core lets this viewer read the key and refuses every change with a 403.
+    site(['access CiviCRM', 'view all contacts', 'edit api keys'], STAFF, [JANE => KEY]);
+    $tabs = viewContact(JANE);
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX', NULL, FALSE), apiKeyTab($tabs), 'tab');
+    same(keyLookup(JANE), World::$queries, 'queries');
+    same([[JANE, CRM_Core_Permission::EDIT]], World::$accessChecks, 'edit access asked of core');
+    same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
+  },
+
+  '"edit api keys" with edit access through an ACL or relationship: may change' => function (): void {
+    site(['access CiviCRM', 'edit api keys'], STAFF, [JANE => KEY, 7 => KEY]);
+    World::$aclEditable = [JANE];
+    same(TRUE, apiKeyTab(viewContact(JANE))['can_edit'], 'can_edit on a contact the ACL opens');
+    same(FALSE, apiKeyTab(viewContact(7))['can_edit'], 'can_edit on one it does not');
+  },
+
+  '"administer CiviCRM" alone, without edit access: read-only too' => function (): void {
+    site(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX', NULL, FALSE), apiKeyTab(viewContact(JANE)), 'tab');
+  },
+
+  'self-service user without "edit my contact": their own tab, read-only' => function (): void {
+    site(['access CiviCRM', 'edit own api keys', 'view my contact'], SELF_SERVICE, [SELF_SERVICE => KEY]);
+    same(fullTab(SELF_SERVICE, TRUE, FALSE, NULL, NULL, FALSE), apiKeyTab(viewContact(SELF_SERVICE)), 'tab');
+    same([[SELF_SERVICE, CRM_Core_Permission::EDIT]], World::$accessChecks, 'edit access asked of core');
+  },
+
+  'edit access check failing: the tab shows read-only, and the error is logged' => function (): void {
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
+    World::$accessCheckFailure = new RuntimeException('Table civicrm_acl_contact_cache is full');
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX', NULL, FALSE), apiKeyTab(viewContact(JANE)), 'tab');
+    same(1, count(World::$log), 'log entries');
+    same(JANE, World::$log[0][2]['contact'], 'contact named in the log');
+  },
+
+  'trashed contact: in_trash, read from the same single Contact.get' => function (): void {
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY, 7 => NULL]);
+    World::$trashed = [JANE, 7];
+    same(fullTab(JANE, TRUE, TRUE, 'S0cX', NULL, TRUE, TRUE), apiKeyTab(viewContact(JANE)), 'tab of a trashed contact with a key');
+    same(keyLookup(JANE), World::$queries, 'queries');
+    same(TRUE, apiKeyTab(viewContact(7))['in_trash'], 'in_trash without a key');
+    World::$trashed = [];
+    same(FALSE, apiKeyTab(viewContact(JANE))['in_trash'], 'in_trash once restored');
+  },
+
+  'site time: the site\'s date-time and time formats, its locale and its clock, site-local' => function (): void {
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
+    World::$settings['dateformatDatetime'] = '%e/%m/%Y %H:%M';
+    World::$settings['dateformatTime'] = '%H:%M';
+    World::$locale = 'fr_FR';
+    World::$now = '2026-12-31 23:59:58';
+    same(['format' => '%e/%m/%Y %H:%M', 'time_format' => '%H:%M', 'locale' => 'fr_FR', 'now' => '2026-12-31 23:59:58'],
+      apiKeyTab(viewContact(JANE))['site_time'], 'site_time');
+  },
+
   'self-service user on their own contact: tab without a hint although a key is set' => function (): void {
     // Older cores return the session's value unconverted: a numeric string.
-    given(['access CiviCRM', 'edit own api keys'], (string) SELF_SERVICE, [SELF_SERVICE => KEY]);
+    site(['access CiviCRM', 'edit own api keys', 'edit my contact'], (string) SELF_SERVICE, [SELF_SERVICE => KEY]);
     $tabs = viewContact(SELF_SERVICE);
     same(fullTab(SELF_SERVICE, TRUE, FALSE, NULL), apiKeyTab($tabs), 'tab');
     same(keyLookup(SELF_SERVICE), World::$queries, 'queries');
@@ -198,27 +322,27 @@ $cases = [
   },
 
   'self-service user on someone else\'s contact: no tab, no query, no module' => function (): void {
-    given(['access CiviCRM', 'edit own api keys'], SELF_SERVICE, [JANE => KEY, SELF_SERVICE => KEY]);
+    site(['access CiviCRM', 'edit own api keys'], SELF_SERVICE, [JANE => KEY, SELF_SERVICE => KEY]);
     noTab(viewContact(JANE));
   },
 
   'no key permission, even on their own contact: no tab, no query, no module' => function (): void {
-    given(['access CiviCRM', 'view all contacts', 'edit all contacts'], STAFF, [STAFF => KEY]);
+    site(['access CiviCRM', 'view all contacts', 'edit all contacts'], STAFF, [STAFF => KEY]);
     noTab(viewContact(STAFF));
   },
 
   'nobody logged in: "edit own api keys" matches no contact' => function (): void {
-    given(['edit own api keys'], NULL, [JANE => KEY]);
+    site(['edit own api keys'], NULL, [JANE => KEY]);
     noTab(viewContact(JANE));
   },
 
   'no contact in the context: no tab, nothing asked' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     noTab(tabset('civicrm/contact/view', []));
   },
 
   'Contact Layout editor: the entry alone, no query, no module' => function (): void {
-    given([], ADMIN, [JANE => KEY]);
+    site([], ADMIN, [JANE => KEY]);
     $tabs = tabset('civicrm/contact/view', ['contact_id' => 0, 'caller' => 'ContactLayout']);
     same(['id' => 'apikey', 'title' => 'API Key', 'icon' => 'crm-i fa-key', 'weight' => 900], apiKeyTab($tabs), 'tab');
     same([], World::$queries, 'queries');
@@ -228,7 +352,7 @@ $cases = [
   },
 
   'another tabset, even one naming a contact: tabs untouched, nothing asked' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     $eventTabs = [['id' => 'settings', 'title' => 'Info and Settings']];
     same($eventTabs, tabset('civicrm/event/manage', ['event_id' => 1, 'contact_id' => JANE], $eventTabs), 'tabs');
     same([], World::$queries, 'queries');
@@ -237,25 +361,25 @@ $cases = [
   },
 
   'hostile key: the hint is its last 4 characters, and the key stays out' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => HOSTILE_KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => HOSTILE_KEY]);
     $tabs = viewContact(JANE);
     same(fullTab(JANE, TRUE, TRUE, '+1}}'), apiKeyTab($tabs), 'tab');
     keyAbsent($tabs, HOSTILE_KEY);
   },
 
   'multibyte key: the hint is the last 4 characters, not bytes' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => 'clé-Ключ-日本語🔑']);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => 'clé-Ключ-日本語🔑']);
     // Cut by bytes, the last 4 would be the key emoji alone; cut inside it, not even UTF-8.
     same('日本語🔑', apiKeyTab(viewContact(JANE))['key_hint'], 'hint');
   },
 
   'a key shorter than 4 characters is its own hint' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => 'ab']);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => 'ab']);
     same('ab', apiKeyTab(viewContact(JANE))['key_hint'], 'hint');
   },
 
   'last change: the newest key-change activity on the contact, in 2 queries per page view' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     World::$activityRows = [['id' => 41, 'activity_date_time' => '2026-12-01 09:30:00', 'source.display_name' => 'Standalone Admin']];
     $tab = apiKeyTab(viewContact(JANE));
     same(fullTab(JANE, TRUE, TRUE, 'S0cX', ['date' => '2026-12-01 09:30:00', 'by' => 'Standalone Admin']), $tab, 'tab');
@@ -265,14 +389,14 @@ $cases = [
   },
 
   'last change by a contact deleted since: by is null' => function (): void {
-    given(['access CiviCRM', 'edit own api keys'], SELF_SERVICE, [SELF_SERVICE => KEY]);
+    site(['access CiviCRM', 'edit own api keys'], SELF_SERVICE, [SELF_SERVICE => KEY]);
     World::$activityRows = [['id' => 7, 'activity_date_time' => '2026-12-01 09:30:00', 'source.display_name' => NULL]];
     same(['date' => '2026-12-01 09:30:00', 'by' => NULL], apiKeyTab(viewContact(SELF_SERVICE))['last_change'], 'last change');
     same([lastChangeQuery(SELF_SERVICE)], World::$activityQueries, 'activity queries');
   },
 
   'last change lookup failing: the tab shows without it, and the error is logged' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     World::$activityGetFailure = new RuntimeException('Illegal activity type');
     same(fullTab(JANE, TRUE, TRUE, 'S0cX'), apiKeyTab(viewContact(JANE)), 'tab');
     same(['crmApiKey'], World::$loadedModules, 'Angular modules loaded');
@@ -282,7 +406,7 @@ $cases = [
   },
 
   'key lookup failing: no tab, no module, the contact summary still renders, and the error is logged' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
     World::$contactGetFailure = new RuntimeException('MySQL server has gone away');
     same([SUMMARY_TAB], viewContact(JANE), 'tabs');
     same([], World::$loadedModules, 'Angular modules loaded');
@@ -293,7 +417,7 @@ $cases = [
 
   'hostile contact name, key and date: no "{{" reaches an attribute, and the text reads the same' => function (): void {
     $name = "{{constructor.constructor('alert(1)')()}} {{{x}}} {";
-    given(['administer CiviCRM'], ADMIN, [JANE => 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5d{{{1']);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5d{{{1']);
     World::$activityRows = [['id' => 1, 'activity_date_time' => '{{1+1}}', 'source.display_name' => $name]];
     $tab = apiKeyTab(viewContact(JANE));
     $visible = fn(string $text): string => str_replace("\u{200B}", '', $text);
@@ -306,16 +430,25 @@ $cases = [
     roundTrip($tab);
   },
 
-  'template holds only {$block.NAME|@json|escape} tags (Smarty 5 safe)' => function (): void {
-    $template = file_get_contents(TEMPLATE);
-    preg_match_all('/\{\$block\.(\w+)\|@json\|escape\}/', $template, $tags);
+  'template picks its entry ($block on 6.x, $tabValue on 5.x), then holds only {$apiKeyTab.NAME|@json|escape} tags (Smarty 2-5 safe)' => function (): void {
+    $template = preg_replace('/\{\*.*?\*\}\n?/s', '', file_get_contents(TEMPLATE));
+    same(1, substr_count($template, PICK_ENTRY), 'the line that picks the entry');
+    preg_match_all(TAG, $template, $tags);
     same(BINDINGS, $tags[1], 'bindings the template passes');
-    $rest = preg_replace('/\{\$block\.\w+\|@json\|escape\}/', '', $template);
+    $rest = preg_replace(TAG, '', str_replace(PICK_ENTRY, '', $template));
     expect(strpbrk($rest, '{}') === FALSE, 'the template has other Smarty syntax (or a literal brace Smarty would parse)');
   },
 
+  'template handed the entry as 5.x core does ($tabValue): no binding is null (the 1.0 template read $block only)' => function (): void {
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
+    $attributes = componentAttributes(render(['tabValue' => apiKeyTab(viewContact(JANE))]));
+    same('3', $attributes['contact-id'], 'contact-id');
+    same('true', $attributes['has-key'], 'has-key');
+    same('"S0cX"', $attributes['key-hint'], 'key-hint');
+  },
+
   'template carries the subscriber\'s entry for a hostile key through |@json|escape' => function (): void {
-    given(['administer CiviCRM'], ADMIN, [JANE => HOSTILE_KEY]);
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => HOSTILE_KEY]);
     roundTrip(apiKeyTab(viewContact(JANE)));
   },
 
@@ -324,11 +457,15 @@ $cases = [
     // every "{{" before the template sees it (the hostile name case above).
     $hostile = '"\'><script>alert(1)</script>{constructor}&amp;</crm-angular-js>\\u0022 ключ 🔑';
     roundTrip([
+      'id' => 'apikey',
       'contact_id' => 3,
       'has_key' => TRUE,
       'can_view' => FALSE,
       'key_hint' => $hostile,
       'last_change' => ['date' => '2026-11-30 12:00:00', 'by' => $hostile],
+      'can_edit' => FALSE,
+      'in_trash' => TRUE,
+      'site_time' => ['format' => $hostile, 'time_format' => $hostile, 'locale' => $hostile, 'now' => $hostile],
     ]);
   },
 ];

@@ -4,6 +4,7 @@ namespace Civi\ApiKeyTab\Audit;
 
 use Civi\Api4\Activity;
 use Civi\Api4\Contact;
+use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Event\PostEvent;
 use Civi\Core\Event\PreEvent;
 use Civi\Core\Service\AutoSubscriber;
@@ -13,7 +14,8 @@ use Civi\Core\Service\AutoSubscriber;
  * (any API call, any CiviCRM form) sets, replaces or clears its api_key. Writes that bypass the
  * BAO (direct SQL, CRM_Core_DAO::setFieldValue) fire no hook and cannot be seen from here.
  *
- * No part of any key ever goes into the activity: its subject is one of three fixed sentences.
+ * No part of any key ever goes into the activity: its subject is one of three fixed sentences (or
+ * the one a caller of recordAs() gives).
  */
 class KeyAudit extends AutoSubscriber {
 
@@ -25,14 +27,34 @@ class KeyAudit extends AutoSubscriber {
   private const CONTACT_TYPES = ['Individual', 'Organization', 'Household'];
 
   /**
-   * The key each contact had before an edit that carries api_key, until that edit's post.
+   * Stands for a key that could not be read in pre: that edit's post records nothing.
+   */
+  private const UNKNOWN = ['unknown'];
+
+  /**
+   * Per contact, one entry per edit that carries api_key and whose post has not come yet: the key
+   * before it (or UNKNOWN), innermost edit last. A stack, because a listener may write the same
+   * contact's key again between an edit's pre and post; the BAO's posts then come innermost first.
    *
    * Static: core builds the subscriber as a service and should reuse it between pre and post, but
    * an audit trail must not depend on it.
    *
-   * @var array<int, ?string>
+   * @var array<int, list<?string|string[]>>
    */
   private static array $keyBefore = [];
+
+  /**
+   * Subjects given by recordAs(), innermost last.
+   *
+   * @var string[]
+   */
+  private static array $revokeSubjects = [];
+
+  /**
+   * How many scheduled jobs are running in this process right now (core's job manager fires
+   * hook_civicrm_preJob and hook_civicrm_postJob around each).
+   */
+  private static int $jobs = 0;
 
   /**
    * Set while the activity is written, so that nothing this subscriber causes is audited again.
@@ -42,9 +64,39 @@ class KeyAudit extends AutoSubscriber {
   public static function getSubscribedEvents(): array {
     return [
       // Last, so that an api_key another listener adds to (or removes from) the params counts.
-      'hook_civicrm_pre' => ['onPre', -100],
+      // Old-style hook_civicrm_pre functions of other extensions run inside one listener that
+      // core adds at -100 (CiviEventDispatcher::DEFAULT_HOOK_PRIORITY) on the hook's first
+      // dispatch, so after every subscriber already at -100: only a lower number runs after them.
+      'hook_civicrm_pre' => ['onPre', -200],
       'hook_civicrm_post' => 'onPost',
+      'hook_civicrm_preJob' => 'onPreJob',
+      'hook_civicrm_postJob' => 'onPostJob',
     ];
+  }
+
+  /**
+   * Runs $write and records a revoke of a key it makes with $subject (already translated)
+   * instead of "API key revoked"; other changes keep their own subjects. For writers that know
+   * better why a key goes, such as the expiry job: recordAs(ts('API key expired'), fn() => ...).
+   *
+   * @return mixed what $write returns
+   */
+  public static function recordAs(string $subject, callable $write) {
+    self::$revokeSubjects[] = $subject;
+    try {
+      return $write();
+    }
+    finally {
+      array_pop(self::$revokeSubjects);
+    }
+  }
+
+  public function onPreJob(GenericHookEvent $event): void {
+    self::$jobs++;
+  }
+
+  public function onPostJob(GenericHookEvent $event): void {
+    self::$jobs = max(0, self::$jobs - 1);
   }
 
   public function onPre(PreEvent $event): void {
@@ -55,10 +107,10 @@ class KeyAudit extends AutoSubscriber {
     }
     $contactId = (int) $event->id;
     try {
-      self::$keyBefore[$contactId] = self::savedKey($contactId);
+      self::$keyBefore[$contactId][] = self::savedKey($contactId);
     }
     catch (\Throwable $e) {
-      unset(self::$keyBefore[$contactId]);
+      self::$keyBefore[$contactId][] = self::UNKNOWN;
       self::reportFailure($contactId, $e);
     }
   }
@@ -68,13 +120,22 @@ class KeyAudit extends AutoSubscriber {
       return;
     }
     $contactId = (int) $event->id;
-    if ($event->action === 'edit' && array_key_exists($contactId, self::$keyBefore)) {
-      $before = self::$keyBefore[$contactId];
-      unset(self::$keyBefore[$contactId]);
+    // The BAO's DAO holds api_key only when the write's params did ('null' for NULL). So an edit
+    // without it is not the post of any pending pre: an entry a write left when it threw between
+    // its pre and post is never taken for a later, unrelated edit, and an outer edit's entry
+    // survives a nested edit of other fields.
+    if (!is_object($event->object) || !isset($event->object->api_key)) {
+      return;
+    }
+    if ($event->action === 'edit' && !empty(self::$keyBefore[$contactId])) {
+      $before = array_pop(self::$keyBefore[$contactId]);
+      if ($before === self::UNKNOWN) {
+        return;
+      }
     }
     // A new contact had no key. Its DAO holds api_key only when the create's params did, so a
     // create without a key costs no query either.
-    elseif ($event->action === 'create' && isset($event->object->api_key)) {
+    elseif ($event->action === 'create') {
       $before = NULL;
     }
     else {
@@ -85,7 +146,15 @@ class KeyAudit extends AutoSubscriber {
       // Read back rather than trust the params or the DAO: core cuts values over 32 characters
       // to 29 plus "...", stores '' as NULL, and keeps the string 'null' in the DAO for NULL.
       // What the column holds now is what authenticates, so that is what gets compared.
-      $subject = self::subject($before, self::savedKey($contactId));
+      $after = self::savedKey($contactId);
+      // The edits still pending on this contact started before this one wrote: what they change
+      // is what this one left.
+      foreach (self::$keyBefore[$contactId] ?? [] as $index => $pending) {
+        if ($pending !== self::UNKNOWN) {
+          self::$keyBefore[$contactId][$index] = $after;
+        }
+      }
+      $subject = self::subject($before, $after);
       if ($subject !== NULL) {
         self::record($contactId, $subject);
       }
@@ -114,22 +183,31 @@ class KeyAudit extends AutoSubscriber {
       return ts('API key generated', ['domain' => 'apikeytab']);
     }
     if ($after === NULL) {
-      return ts('API key revoked', ['domain' => 'apikeytab']);
+      return self::$revokeSubjects ? end(self::$revokeSubjects) : ts('API key revoked', ['domain' => 'apikeytab']);
     }
     return ts('API key replaced', ['domain' => 'apikeytab']);
   }
 
   private static function record(int $contactId, string $subject): void {
-    // cv, cron and other unattended writers have nobody logged in; an activity needs a source,
-    // and the changed contact itself is the only one known to be involved.
-    $sourceId = (int) (\CRM_Core_Session::getLoggedInContactID() ?: $contactId);
     self::$recording = TRUE;
     try {
-      Activity::create(FALSE)
+      $activity = Activity::create(FALSE)
         ->addValue('activity_type_id:name', self::ACTIVITY_TYPE)
         ->addValue('subject', $subject)
-        ->addValue('status_id:name', 'Completed')
-        ->addValue('source_contact_id', $sourceId)
+        ->addValue('status_id:name', 'Completed');
+      $userId = \CRM_Core_Session::getLoggedInContactID();
+      if ($userId) {
+        $activity->addValue('source_contact_id', (int) $userId);
+      }
+      else {
+        // Nobody logged in: a scheduled job (cron, or cv running the job manager) or a command
+        // line script. The key holder did not make the change, so the source is the site's own
+        // organization, and the details say what did.
+        $activity
+          ->addValue('source_contact_id', (int) \CRM_Core_BAO_Domain::getDomain()->contact_id)
+          ->addValue('details', self::unattendedWriter());
+      }
+      $activity
         ->addValue('target_contact_id', [$contactId])
         ->addValue('activity_date_time', 'now')
         ->execute();
@@ -137,6 +215,16 @@ class KeyAudit extends AutoSubscriber {
     finally {
       self::$recording = FALSE;
     }
+  }
+
+  private static function unattendedWriter(): string {
+    if (self::$jobs > 0) {
+      return ts('Made by a scheduled job: nobody was logged in.', ['domain' => 'apikeytab']);
+    }
+    if (PHP_SAPI === 'cli' || PHP_SAPI === 'phpdbg') {
+      return ts('Made from the command line: nobody was logged in.', ['domain' => 'apikeytab']);
+    }
+    return ts('Made while nobody was logged in.', ['domain' => 'apikeytab']);
   }
 
   /**

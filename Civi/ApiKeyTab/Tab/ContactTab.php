@@ -9,7 +9,8 @@ use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\Core\Service\AutoSubscriber;
 
 /**
- * Puts the "API Key" tab on the contact summary, for viewers who may change that contact's key.
+ * Puts the "API Key" tab on the contact summary, for viewers who may change that contact's key
+ * (read-only for those who may read keys but not edit the contact).
  *
  * Hiding the tab is a courtesy, not the lock: core's Contact BAO applies the same rules to every
  * write of api_key, so the checks here only have to agree with it.
@@ -50,13 +51,15 @@ class ContactTab extends AutoSubscriber {
     }
 
     // Without permission checks: the viewer may be a self-service user, for whom APIv4 leaves
-    // api_key out of the record, and the tab still has to say whether a key is set.
+    // api_key out of the record, and the tab still has to say whether a key is set. A get by id
+    // finds a trashed contact too (APIv4 adds is_deleted = FALSE only to other queries), and
+    // is_deleted rides along in the same query.
     try {
-      $key = Contact::get(FALSE)
-        ->addSelect('api_key')
+      $contact = Contact::get(FALSE)
+        ->addSelect('api_key', 'is_deleted')
         ->addWhere('id', '=', $contactId)
         ->execute()
-        ->first()['api_key'] ?? NULL;
+        ->first() ?? [];
     }
     catch (\Throwable $e) {
       // As for the last change below: a failing lookup costs the tab, never the contact summary.
@@ -66,6 +69,7 @@ class ContactTab extends AutoSubscriber {
       ]);
       return;
     }
+    $key = $contact['api_key'] ?? NULL;
     $hasKey = $key !== NULL && $key !== '';
 
     $tabs[] = self::tab() + [
@@ -79,6 +83,12 @@ class ContactTab extends AutoSubscriber {
       // could read the whole key anyway. Keys set by other means may hold multibyte characters.
       'key_hint' => ($hasKey && $canView) ? mb_substr($key, -4, NULL, 'UTF-8') : NULL,
       'last_change' => self::lastChange($contactId),
+      // Core refuses every change of the key without edit access to the contact (wire 38), on top
+      // of the key rules that let the viewer this far: such viewers get the tab read-only.
+      'can_edit' => self::mayEditContact($contactId),
+      // A trashed contact's key still authenticates (wire 35) until it is revoked.
+      'in_trash' => !empty($contact['is_deleted']),
+      'site_time' => self::siteTime(),
     ]);
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
   }
@@ -119,6 +129,46 @@ class ContactTab extends AutoSubscriber {
       return NULL;
     }
     return ['date' => $activity['activity_date_time'], 'by' => $activity['source.display_name'] ?? NULL];
+  }
+
+  /**
+   * Whether the viewer may edit the contact at all: what an APIv4 update checks before it writes
+   * any field (ACLs, `edit all contacts`, `edit my contact` on one's own, relationships), so also
+   * what a change of the key needs. Unknown counts as no: the tab then shows read-only, and core
+   * would have the last word anyway.
+   */
+  private static function mayEditContact(int $contactId): bool {
+    try {
+      return (bool) \CRM_Contact_BAO_Contact_Permission::allow($contactId, \CRM_Core_Permission::EDIT);
+    }
+    catch (\Throwable $e) {
+      \Civi::log()->error('apikeytab: whether the viewer may edit contact {contact} could not be decided: {cause}', [
+        'contact' => $contactId,
+        'cause' => get_class($e) . ': ' . $e->getMessage(),
+      ]);
+      return FALSE;
+    }
+  }
+
+  /**
+   * The site's date and time formats, locale and clock, so that the tab writes dates the way
+   * CiviCRM writes them elsewhere on the same page. "now" is site-local, as activity dates are:
+   * CiviCRM sets PHP's timezone to the site's at boot.
+   *
+   * @return array{format: string, time_format: string, locale: string, now: string}
+   */
+  private static function siteTime(): array {
+    $settings = \Civi::settings();
+    // CRM_Utils_Time::date() arrived in 5.3x; getTime() (the same, deprecated since) is in every 5.x.
+    $now = method_exists(\CRM_Utils_Time::class, 'date')
+      ? \CRM_Utils_Time::date('Y-m-d H:i:s')
+      : \CRM_Utils_Time::getTime('Y-m-d H:i:s');
+    return [
+      'format' => (string) $settings->get('dateformatDatetime'),
+      'time_format' => (string) $settings->get('dateformatTime'),
+      'locale' => (string) \CRM_Core_I18n::getLocale(),
+      'now' => (string) $now,
+    ];
   }
 
   /**
