@@ -10,6 +10,8 @@ export interface KeyHolder {
   name: string;
   hint: string;
   lastChanged: string | null;
+  /** The contact is in the trash; its key still authenticates (wire 35). */
+  inTrash: boolean;
 }
 
 export interface KeyHolderPage {
@@ -20,7 +22,7 @@ export interface KeyHolderPage {
 /** The one Contact.get of a page; exported so the demo's tests answer exactly what the page asks. */
 export function keyHolderQuery(offset: number, pageSize: number) {
   return {
-    select: ['id', 'display_name', 'RIGHT(api_key, 4) AS key_hint', 'MAX(activity.activity_date_time) AS last_changed'],
+    select: ['id', 'display_name', 'is_deleted', 'RIGHT(api_key, 4) AS key_hint', 'MAX(activity.activity_date_time) AS last_changed'],
     join: [
       [
         'Activity AS activity',
@@ -30,7 +32,8 @@ export function keyHolderQuery(offset: number, pageSize: number) {
         ['activity.activity_type_id:name', '=', '"apikeytab_key_changed"'],
       ],
     ],
-    where: [['api_key', 'IS NOT EMPTY']],
+    // Trashed contacts too: Contact.get hides them unless the where names is_deleted (wire 36, 37).
+    where: [['api_key', 'IS NOT EMPTY'], ['is_deleted', 'IN', [false, true]]],
     groupBy: ['id'],
     orderBy: { sort_name: 'ASC', id: 'ASC' },
     limit: pageSize + 1,
@@ -52,6 +55,7 @@ export function listKeyHolders(crmApi4: CrmApi4, offset: number, pageSize: numbe
           name: String(record.display_name ?? ''),
           hint: String(record.key_hint ?? ''),
           lastChanged: typeof record.last_changed === 'string' ? record.last_changed : null,
+          inTrash: record.is_deleted === true,
         };
       });
       return { rows, hasNextPage: values.length > pageSize };

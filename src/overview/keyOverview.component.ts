@@ -2,6 +2,7 @@ import type { ApiKeyService } from '../shared/apiKeyService';
 import type { Confirm } from '../shared/confirmDialog';
 import { failureFrom, type Failure } from '../shared/messages';
 import { ts } from '../shared/translate';
+import { siteClockFromVars, type SiteClock } from '../shared/siteTime';
 import { listKeyHolders, type KeyHolder } from './keyHolders';
 
 const DEFAULT_PAGE_SIZE = 25;
@@ -23,6 +24,8 @@ export class KeyOverviewController {
   busy = false;
   failure: Failure | null = null;
   statusText = '';
+  /** The site's clock and date format (CRM.vars.apikeytab.siteTime, from KeyOverview.php). */
+  clock!: SiteClock;
 
   constructor(
     private readonly $scope: angular.IScope & { ts?: Translate },
@@ -35,12 +38,18 @@ export class KeyOverviewController {
 
   $onInit(): void {
     this.$scope.ts = ts;
+    this.clock = siteClockFromVars();
     this.pageSize = Number(this.pageSize) > 0 ? Number(this.pageSize) : DEFAULT_PAGE_SIZE;
     this.load(0);
   }
 
   get rangeText(): string {
     return ts('Contacts %1 to %2', { 1: this.offset + 1, 2: this.offset + this.rows.length });
+  }
+
+  /** When the key last changed, in the site's format; '' when no change was recorded. */
+  lastChangedText(row: KeyHolder): string {
+    return row.lastChanged === null ? '' : this.clock.formatDateTime(row.lastChanged);
   }
 
   contactUrl(row: KeyHolder): string {

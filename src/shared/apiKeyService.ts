@@ -40,11 +40,15 @@ export class ApiKeyService {
     }, rethrow);
   }
 
-  /** Whether another contact already holds this key (the column is not unique). One Contact.get. */
+  /**
+   * Whether another contact already holds this key (the column is not unique). One Contact.get.
+   * Contacts in the trash count: their keys still authenticate (wire 35), but Contact.get hides
+   * them unless the where names is_deleted (wire 36, 37).
+   */
   isKeyInUse(key: string, contactId: number): angular.IPromise<boolean> {
     return this.crmApi4('Contact', 'get', {
       select: ['id'],
-      where: [['api_key', '=', key], ['id', '!=', contactId]],
+      where: [['api_key', '=', key], ['id', '!=', contactId], ['is_deleted', 'IN', [false, true]]],
       limit: 1,
     }).then((values) => {
       if (!Array.isArray(values)) throw new ApiKeyError('malformed');

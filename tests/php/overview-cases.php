@@ -94,6 +94,22 @@ $cases = [
     same([], World::$activityQueries, 'activity queries');
   },
 
+  'the page hands the site\'s date formats and clock to the module as CRM.vars.apikeytab.siteTime' => function (): void {
+    given(['edit api keys'], 2, []);
+    World::$settings['dateformatDatetime'] = '%B %E%f, %Y %l:%M %P';
+    World::$settings['dateformatTime'] = '%l:%M %P';
+    World::$locale = 'fr_FR';
+    World::$now = '2026-12-01 07:32:07';
+    runPage();
+    same(['apikeytab' => ['siteTime' => [
+      'format' => '%B %E%f, %Y %l:%M %P',
+      'time_format' => '%l:%M %P',
+      'locale' => 'fr_FR',
+      'now' => '2026-12-01 07:32:07',
+    ]]], World::$vars, 'CRM.vars');
+    same([], World::$assigned, 'template variables');
+  },
+
   'the template is the component inside <crm-angular-js>, with no Smarty tag at all' => function (): void {
     given([], NULL, []);
     $template = file_get_contents(ROOT . '/templates/CRM/ApiKeyTab/Page/KeyOverview.tpl');

@@ -92,6 +92,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'the menu file routes civicrm/admin/apikeys to the page class, titled "API Keys"',
     'the route is open to "administer CiviCRM" OR "edit api keys", nothing else',
     'the page sets its title, loads crmApiKeyOverview and renders its template, assigning nothing',
+    "the page hands the site's date formats and clock to the module as CRM.vars.apikeytab.siteTime",
     'the template is the component inside <crm-angular-js>, with no Smarty tag at all',
     "ang/crmApiKeyOverview.ang.php declares the module like the tab's, with files that exist",
     "managed/Navigation.mgd.php puts \"API Keys\" under Users and Permissions, for the route's permissions",

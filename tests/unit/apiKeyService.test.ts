@@ -123,7 +123,7 @@ describe('ApiKeyService', () => {
       const { calls, service } = api4({ resolve: [{ id: 7 }] });
       await expect(service.isKeyInUse(KEY, 3)).resolves.toBe(true);
       expect(calls).toEqual([
-        ['Contact', 'get', { select: ['id'], where: [['api_key', '=', KEY], ['id', '!=', 3]], limit: 1 }],
+        ['Contact', 'get', { select: ['id'], where: [['api_key', '=', KEY], ['id', '!=', 3], ['is_deleted', 'IN', [false, true]]], limit: 1 }],
       ]);
     });
 

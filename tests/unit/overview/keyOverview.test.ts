@@ -37,7 +37,7 @@ describe('the key overview', () => {
     expect([entity, action]).toEqual(['Contact', 'get']);
     expect(params.select).not.toContain('api_key');
     expect(params.select).toContain('RIGHT(api_key, 4) AS key_hint');
-    expect(params.where).toEqual([['api_key', 'IS NOT EMPTY']]);
+    expect(params.where).toEqual([['api_key', 'IS NOT EMPTY'], ['is_deleted', 'IN', [false, true]]]);
     expect(params).toMatchObject({ limit: 4, offset: 0 });
     expect(rowNames(page)).toEqual(['Integration 10', 'Integration 11', 'Integration 12']);
   });
@@ -47,7 +47,7 @@ describe('the key overview', () => {
     const first = page.element.querySelector('tbody tr')!;
     const key = page.civi.keys.get(10)!;
     expect(first.textContent).toContain(`••••${key.slice(-4)}`);
-    expect(first.textContent).toContain('2026-11-02 08:30:00');
+    expect(first.textContent).toContain('2026-11-02 08:30');
     expect(page.element.querySelectorAll('tbody tr')[1].textContent).toContain('not recorded');
     expect(first.querySelector('a')!.getAttribute('href')).toBe('/civicrm/contact/view?reset=1&cid=10&selectedChild=apikey');
     expect(page.element.outerHTML).not.toContain(key);
@@ -148,6 +148,22 @@ describe('the key overview', () => {
     page = await open(civi);
     expect(page.alert()).toContain('do not have permission');
     expect(page.element.querySelector('table')).toBeNull();
+  });
+
+  it('lists contacts in the trash too, marked "in trash" (their keys still work)', async () => {
+    const civi = siteWithKeys();
+    civi.trashed.add(11);
+    page = await open(civi);
+    expect(page.civi.calls[0].params.select).toContain('is_deleted');
+    expect(rowNames(page).map((name) => name.replace(/\s+/g, ' '))).toEqual(['Integration 10', 'Integration 11 in trash', 'Integration 12']);
+    expect(page.element.querySelectorAll('.crm-apikey-in-trash')).toHaveLength(1);
+  });
+
+  it('shows dates in the site format CRM.vars.apikeytab.siteTime gives', async () => {
+    const civi = siteWithKeys();
+    const crmVars = { apikeytab: { siteTime: { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:00:00' } } };
+    page = await mount('crmApiKeyOverview', '<crm-api-key-overview page-size="3"></crm-api-key-overview>', {}, civi, crmVars);
+    expect(page.element.querySelector('tbody tr')!.textContent).toContain('November 2nd, 2026 8:30 AM');
   });
 
   it('says when no contact has a key', async () => {

@@ -48,6 +48,8 @@ export class CiviDouble {
   ]);
   /** Newest "API Key Changed" activity per contact, as the overview's query reports it. */
   readonly lastChanged = new Map<number, string>();
+  /** Contacts in the trash: Contact.get hides them unless the where names is_deleted or asks for an id (wire 36, 37). */
+  readonly trashed = new Set<number>();
   loggedInContactId = 2;
   permissions = new Set<Permission>(['administer CiviCRM']);
   private faults: Fault[] = [];
@@ -96,11 +98,15 @@ export class CiviDouble {
   private get(params: Record<string, any>): any {
     const where: any[] = params.where ?? [];
     let ids = [...this.keys.keys()].sort((a, b) => this.nameOf(a).localeCompare(this.nameOf(b)) || a - b);
+    const namesTrash = where.some(([field, op]) => field === 'is_deleted' || (field === 'id' && (op === '=' || op === 'IN')));
+    if (!namesTrash) ids = ids.filter((id) => !this.trashed.has(id));
     for (const [field, op, value] of where) {
+      // CiviCRM drops a condition on a field the viewer may not read, without an error.
       if (field === 'api_key' && !this.canReadKeys) continue;
       ids = ids.filter((id) => {
-        const actual = field === 'id' ? id : field === 'api_key' ? this.keys.get(id) : undefined;
+        const actual = field === 'id' ? id : field === 'api_key' ? this.keys.get(id) : field === 'is_deleted' ? this.trashed.has(id) : undefined;
         if (op === 'IS NOT EMPTY') return actual !== null && actual !== undefined && actual !== '';
+        if (op === 'IN') return Array.isArray(value) && value.includes(actual);
         return op === '=' ? actual === value : op === '!=' ? actual !== value : false;
       });
     }
@@ -111,6 +117,7 @@ export class CiviDouble {
         const record: Record<string, unknown> = { id };
         const key = this.keys.get(id) ?? null;
         if (select.includes('display_name')) record.display_name = this.nameOf(id);
+        if (select.includes('is_deleted')) record.is_deleted = this.trashed.has(id);
         if (select.includes('api_key') && this.canReadKeys) record.api_key = key;
         // The overview's one query: the database works out the last 4 characters and the newest change.
         if (select.includes('RIGHT(api_key, 4) AS key_hint') && this.canReadKeys) record.key_hint = key && key.slice(-4);

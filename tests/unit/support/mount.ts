@@ -73,8 +73,11 @@ export async function mount(
   markup: string,
   scopeValues: Record<string, unknown> = {},
   civi = new CiviDouble(),
+  /** CRM.vars as the page's PHP puts them (Civi::resources()->addVars). */
+  crmVars?: Record<string, unknown>,
 ): Promise<Mounted> {
   const crm = installCrm(civi);
+  if (crmVars) (globalThis as any).CRM.vars = crmVars;
   defineCoreModules();
   await loadModule(module);
 

@@ -1,5 +1,6 @@
 // Enter a key: for migrating an integration that already has one. Checked before anything is sent.
 import { afterEach, describe, expect, it } from 'vitest';
+import { CiviDouble } from '../support/civiDouble';
 import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
@@ -7,8 +8,8 @@ afterEach(() => tab?.destroy());
 
 const GOOD = 'Legacy-key_0123456789abcdef';
 
-async function openField(bindings: Parameters<typeof mountTab>[0]): Promise<MountedTab> {
-  const mounted = await mountTab(bindings);
+async function openField(bindings: Parameters<typeof mountTab>[0], civi?: CiviDouble): Promise<MountedTab> {
+  const mounted = await mountTab(bindings, civi);
   await mounted.click('Enter a key');
   return mounted;
 }
@@ -48,7 +49,7 @@ describe('Enter a key', () => {
     await tab.type(GOOD);
     await tab.submit();
     expect(tab.civi.calls.map((call) => call.action)).toEqual(['get', 'update']);
-    expect(tab.civi.calls[0].params.where).toEqual([['api_key', '=', GOOD], ['id', '!=', 3]]);
+    expect(tab.civi.calls[0].params.where).toEqual([['api_key', '=', GOOD], ['id', '!=', 3], ['is_deleted', 'IN', [false, true]]]);
     expect(tab.civi.writes[0].params.values).toEqual({ api_key: GOOD });
     expect(tab.field('New API key').value).toBe(GOOD);
     expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 1 }]);
@@ -60,6 +61,17 @@ describe('Enter a key', () => {
     await tab.submit();
     expect(tab.element.querySelector('.crm-apikey-typed-error')!.textContent).toContain('already in use');
     expect(tab.text()).not.toMatch(/Admin|contact 2/);
+    expect(tab.civi.writes).toEqual([]);
+  });
+
+  it('refuses a key held by a contact in the trash (that key still logs in)', async () => {
+    const civi = new CiviDouble();
+    civi.keys.set(9, GOOD);
+    civi.trashed.add(9);
+    tab = await openField({ contactId: 3, hasKey: false, canView: true }, civi);
+    await tab.type(GOOD);
+    await tab.submit();
+    expect(tab.element.querySelector('.crm-apikey-typed-error')!.textContent).toContain('already in use');
     expect(tab.civi.writes).toEqual([]);
   });
 
