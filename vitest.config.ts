@@ -25,7 +25,7 @@ export default defineConfig({
         test: {
           name: 'bundle',
           environment: 'jsdom',
-          include: ['tests/unit/tab/**/*.test.ts', 'tests/unit/overview/**/*.test.ts'],
+          include: ['tests/unit/tab/**/*.test.ts', 'tests/unit/overview/**/*.test.ts', 'tests/unit/token/**/*.test.ts'],
           env: { APIKEYTAB_TARGET: 'bundle' },
         },
       },

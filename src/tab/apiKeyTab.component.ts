@@ -37,6 +37,8 @@ export class ApiKeyTabController {
   /** True: the contact is in the trash (its key still authenticates). */
   inTrash?: boolean;
   siteTime?: SiteTime | null;
+  /** Temporary tokens (issue 14): null unless the viewer may create them. */
+  token?: { signing: boolean } | null;
 
   /** The site's clock and date format (the site-time binding, or the browser's as a fallback). */
   clock!: SiteClock;
@@ -439,6 +441,7 @@ export const apiKeyTabComponent: angular.IComponentOptions = {
     canEdit: '<',
     inTrash: '<',
     siteTime: '<',
+    token: '<',
   },
   controller: ApiKeyTabController,
 };

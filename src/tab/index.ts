@@ -3,9 +3,13 @@
 import { apiKeyTabComponent } from './apiKeyTab.component';
 import { ApiKeyService } from '../shared/apiKeyService';
 import { confirmFactory } from '../shared/confirmDialog';
+import { TokenService } from '../token/tokenService';
+import { temporaryTokenComponent } from '../token/temporaryToken.component';
 
 angular
   .module('crmApiKey', CRM.angRequires('crmApiKey'))
   .service('crmApiKeyService', ApiKeyService)
   .factory('crmApiKeyConfirm', confirmFactory)
+  .service('crmApiKeyTokens', TokenService)
+  .component('crmApiKeyToken', temporaryTokenComponent)
   .component('crmApiKeyTab', apiKeyTabComponent);

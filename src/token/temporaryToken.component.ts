@@ -1,0 +1,201 @@
+import { copyToClipboard } from '../shared/clipboard';
+import { failureMessage, keyTestMessage, type Failure } from '../shared/messages';
+import { SiteClock, type SiteTime } from '../shared/siteTime';
+import { ts } from '../shared/translate';
+import { curlExample, frontUrl } from '../shared/usage';
+import { TokenError, testToken, type TokenService } from './tokenService';
+
+type Busy = 'creating' | 'testing' | 'copying';
+
+// usage: <crm-api-key-token contact-id="3" token="{signing: true}" site-time="{...}">
+// Shown only when the page says the viewer may create tokens (`token` not null).
+export class TemporaryTokenController {
+  static $inject = ['$scope', '$element', '$interval', '$timeout', '$q', 'crmApiKeyTokens'];
+
+  contactId!: number;
+  token?: { signing: boolean } | null;
+  siteTime?: SiteTime | null;
+
+  isChoosing = false;
+  /** Seconds, as the select's value. */
+  ttl = '3600';
+  /** The token while on screen; null once hidden or ended, so nothing keeps it. */
+  jwt: string | null = null;
+  /** "Valid until 14:35, in 59 minutes.", refreshed by the countdown. */
+  untilText = '';
+  busy: Busy | null = null;
+  statusText = '';
+  failure: Failure | null = null;
+  example = '';
+
+  private clock!: SiteClock;
+  private apiUrl = '';
+  /** The token's end in browser milliseconds (its exp claim). */
+  private endsAt = 0;
+  private ticker?: angular.IPromise<unknown>;
+
+  constructor(
+    private readonly $scope: angular.IScope & { ts?: Translate },
+    private readonly $element: JQLite,
+    private readonly $interval: angular.IIntervalService,
+    private readonly $timeout: angular.ITimeoutService,
+    private readonly $q: angular.IQService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  $onInit(): void {
+    this.$scope.ts = ts;
+    this.contactId = Number(this.contactId);
+    this.clock = new SiteClock(this.siteTime);
+    this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
+  }
+
+  $onDestroy(): void {
+    this.forget();
+  }
+
+  get busyText(): string {
+    return this.busy === 'creating' ? ts('Creating the token…') : this.busy === 'testing' ? ts('Testing the token…') : '';
+  }
+
+  get endTime(): string {
+    return this.clock.formatTime(this.clock.fromUnix(this.endsAt / 1000));
+  }
+
+  selectAll(event: FocusEvent): void {
+    (event.target as HTMLInputElement).select();
+  }
+
+  create(): void {
+    if (this.busy) return;
+    this.begin('creating');
+    this.tokens
+      .create(this.contactId, Number(this.ttl))
+      .then(
+        ({ jwt, exp }) => {
+          this.jwt = jwt;
+          this.endsAt = exp * 1000;
+          this.isChoosing = false;
+          this.example = curlExample(this.apiUrl, jwt);
+          this.ticker = this.$interval(() => this.tick(), 1000);
+          this.tick();
+          if (this.jwt) {
+            this.statusText = ts('Token created. Copy it now: it is shown only once.');
+            this.focus('token');
+          }
+        },
+        (error: unknown) => {
+          const reason = error instanceof TokenError ? error.reason : 'server';
+          this.failure = {
+            summary: ts('No token was created.'),
+            detail:
+              reason === 'noSigningKey'
+                ? ts('This site has no signing key: an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
+                : reason === 'server' || reason === 'malformed'
+                  ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php; otherwise the CiviCRM log says why.')
+                  : failureMessage(reason),
+          };
+          this.focus('open');
+        },
+      )
+      .finally(() => {
+        this.busy = null;
+      });
+  }
+
+  copy(): void {
+    const jwt = this.jwt;
+    if (this.busy || jwt === null) return;
+    this.begin('copying');
+    this.$q.when(copyToClipboard(jwt)).then((copied) => {
+      this.busy = null;
+      this.statusText = copied ? ts('Token copied.') : ts('Copying was refused. The token is selected: press Ctrl+C.');
+      this.focus(copied ? 'copy' : 'token');
+    });
+  }
+
+  test(): void {
+    const jwt = this.jwt;
+    if (this.busy || jwt === null) return;
+    this.begin('testing');
+    this.$q
+      .when(testToken(jwt, this.contactId))
+      .then((result) => {
+        if (result.outcome === 'works') {
+          this.statusText = ts('This token works: it authenticates as contact %1 until %2.', { 1: this.contactId, 2: this.endTime });
+          return;
+        }
+        // authx's clock decides: a token it calls expired is over, whatever the countdown says.
+        if (result.outcome === 'expired') this.forget();
+        this.failure = {
+          summary: ts('The token does not work.'),
+          detail:
+            result.outcome === 'expired'
+              ? ts('It has expired.')
+              : result.outcome === 'refused'
+                ? ts('CiviCRM refuses it: the site’s signing key may have changed.')
+                : keyTestMessage(result),
+        };
+      })
+      .finally(() => {
+        this.busy = null;
+        this.focus(this.jwt === null ? 'open' : 'test');
+      });
+  }
+
+  hide(): void {
+    if (this.busy) return;
+    const until = this.endTime;
+    this.forget();
+    this.statusText = ts('Token hidden. It still works until %1.', { 1: until });
+    this.focus('open');
+  }
+
+  private tick(): void {
+    const ms = this.endsAt - Date.now();
+    if (ms <= 0) {
+      this.forget();
+      this.statusText = ts('The temporary token has ended.');
+      return;
+    }
+    // Whole minutes left, rounded down: the page never promises more time than there is.
+    const left = Math.floor(ms / 60_000);
+    const relative =
+      left < 1
+        ? ts('in less than a minute')
+        : left === 1
+          ? ts('in 1 minute')
+          : left < 60
+            ? ts('in %1 minutes', { 1: left })
+            : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
+    this.untilText = ts('Valid until %1, %2.', { 1: this.endTime, 2: relative });
+  }
+
+  /** Gone from the page and from memory: the field, the example and the countdown. */
+  private forget(): void {
+    if (this.ticker) this.$interval.cancel(this.ticker);
+    this.jwt = null;
+    this.example = '';
+    this.untilText = '';
+  }
+
+  private begin(busy: Busy): void {
+    this.busy = busy;
+    this.failure = null;
+    this.statusText = '';
+  }
+
+  private focus(target: 'open' | 'token' | 'copy' | 'test'): void {
+    this.$timeout(() => this.$element[0].querySelector<HTMLElement>(`[data-focus="token-${target}"]`)?.focus(), 0, false);
+  }
+}
+
+export const temporaryTokenComponent: angular.IComponentOptions = {
+  templateUrl: '~/crmApiKey/temporaryToken.html',
+  bindings: {
+    contactId: '<',
+    token: '<',
+    siteTime: '<',
+  },
+  controller: TemporaryTokenController,
+};
