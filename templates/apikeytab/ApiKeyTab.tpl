@@ -10,5 +10,6 @@
     can-edit="{$apiKeyTab.can_edit|@json|escape}"
     in-trash="{$apiKeyTab.in_trash|@json|escape}"
     site-time="{$apiKeyTab.site_time|@json|escape}"
+    lifecycle="{$apiKeyTab.lifecycle|@json|escape}"
   ></crm-api-key-tab>
 </crm-angular-js>

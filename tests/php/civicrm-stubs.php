@@ -658,6 +658,10 @@ namespace {
       return self::date($returnFormat);
     }
 
+    public static function getTimeRaw() {
+      return strtotime(World::$now);
+    }
+
   }
 
   class CRM_Core_Session {

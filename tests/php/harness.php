@@ -10,6 +10,8 @@ set_error_handler(function (int $severity, string $message, string $file, int $l
 });
 
 require __DIR__ . '/civicrm-stubs.php';
+// CRM_Core_DAO on SQLite, the clock, authx's event and the upgrader base (the key lifecycle's).
+require __DIR__ . '/lifecycle-stubs.php';
 
 const ROOT = __DIR__ . '/../..';
 

@@ -199,8 +199,8 @@ describe('info.xml', () => {
     expect(info().version).toBe(pkg.version);
   });
 
-  it('declares exactly the mixins ang-php, mgd-php, menu-xml, scan-classes and smarty', () => {
-    expect(info().mixins).toEqual(['ang-php@1.0.0', 'mgd-php@1.0.0', 'menu-xml@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
+  it('declares exactly the mixins ang-php, entity-types-php, mgd-php, menu-xml, scan-classes and smarty', () => {
+    expect(info().mixins).toEqual(['ang-php@1.0.0', 'entity-types-php@2.0.0', 'mgd-php@1.0.0', 'menu-xml@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
   });
 
   it('maps Civi\\ to a Civi folder that scan-classes can scan', () => {

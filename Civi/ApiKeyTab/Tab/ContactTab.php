@@ -6,6 +6,7 @@ use Civi\Api4\Activity;
 use Civi\Api4\Contact;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\ApiKeyTab\Audit\KeyAudit;
+use Civi\ApiKeyTab\Lifecycle\TabFacts;
 use Civi\Core\Service\AutoSubscriber;
 
 /**
@@ -89,6 +90,8 @@ class ContactTab extends AutoSubscriber {
       // A trashed contact's key still authenticates (wire 35) until it is revoked.
       'in_trash' => !empty($contact['is_deleted']),
       'site_time' => self::siteTime(),
+      // Last use, expiry and the site's expiry policy (issues 12 and 13): one query by contact id.
+      'lifecycle' => TabFacts::forContact($contactId, $key, $canView),
     ]);
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
   }

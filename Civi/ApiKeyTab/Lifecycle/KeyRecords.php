@@ -1,0 +1,174 @@
+<?php
+
+namespace Civi\ApiKeyTab\Lifecycle;
+
+/**
+ * The SQL of table civicrm_apikeytab_key (entity ApiKeyRecord): one row per contact with a key,
+ * holding the SHA-256 of the key it speaks for, never the key.
+ *
+ * Plain SQL through CRM_Core_DAO rather than APIv4: the recording runs on every authenticated
+ * request, before the API kernel's permission and event machinery would be worth its cost, and a
+ * request must pay for exactly one indexed query. The statements stay within what MySQL, MariaDB
+ * and SQLite share (the PHP tests run them in SQLite), except for the CREATE TABLE options.
+ *
+ * Dates are site-local 'YYYY-MM-DD HH:MM:SS' strings, as CiviCRM keeps its own.
+ */
+class KeyRecords {
+
+  public const TABLE = 'civicrm_apikeytab_key';
+
+  public static function fingerprint(string $key): string {
+    return hash('sha256', self::normalise($key));
+  }
+
+  /**
+   * The key as MySQL compares it: CiviCRM's collations ignore trailing spaces, so core's
+   * `WHERE api_key = %1` accepts "KEY " for "KEY", and on 6.15 authx hands listeners the credential
+   * with a space appended. Trailing spaces therefore never tell two keys apart.
+   */
+  public static function normalise(string $key): string {
+    return rtrim($key, ' ');
+  }
+
+  /**
+   * Idempotent: install and the upgrade from 1.0.0 both run it, on every supported core.
+   */
+  public static function createSql(): string {
+    $table = self::TABLE;
+    return <<<SQL
+CREATE TABLE IF NOT EXISTS `$table` (
+  `id` int unsigned NOT NULL AUTO_INCREMENT,
+  `contact_id` int unsigned NOT NULL,
+  `key_fingerprint` char(64) NOT NULL,
+  `set_date` datetime NULL DEFAULT NULL,
+  `set_by` int unsigned NULL DEFAULT NULL,
+  `last_used_date` datetime NULL DEFAULT NULL,
+  `last_used_ip` varchar(64) NULL DEFAULT NULL,
+  `expires_date` datetime NULL DEFAULT NULL,
+  `reminder_sent_date` datetime NULL DEFAULT NULL,
+  PRIMARY KEY (`id`),
+  UNIQUE INDEX `UI_contact_id` (`contact_id`),
+  INDEX `index_key_fingerprint` (`key_fingerprint`),
+  CONSTRAINT `FK_{$table}_contact_id` FOREIGN KEY (`contact_id`) REFERENCES `civicrm_contact` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `FK_{$table}_set_by` FOREIGN KEY (`set_by`) REFERENCES `civicrm_contact` (`id`) ON DELETE SET NULL
+) ENGINE=InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
+SQL;
+  }
+
+  public static function create(): void {
+    \CRM_Core_DAO::executeQuery(self::createSql());
+  }
+
+  public static function drop(): void {
+    \CRM_Core_DAO::executeQuery('DROP TABLE IF EXISTS `' . self::TABLE . '`');
+  }
+
+  /**
+   * The rows that speak for this key as it is stored now: one indexed lookup by fingerprint, joined
+   * to the contact by its own api_key, so that a row left behind by a key changed outside the API
+   * matches nothing. (Two contacts may share a key: core does not stop it.)
+   *
+   * @return array[]
+   */
+  public static function forCredential(string $key): array {
+    $key = self::normalise($key);
+    $dao = \CRM_Core_DAO::executeQuery(
+      'SELECT r.* FROM ' . self::TABLE . ' r INNER JOIN civicrm_contact c ON c.id = r.contact_id AND c.api_key = %2 WHERE r.key_fingerprint = %1',
+      [1 => [self::fingerprint($key), 'String'], 2 => [$key, 'String']]
+    );
+    $rows = [];
+    while ($dao->fetch()) {
+      $rows[] = self::row($dao);
+    }
+    return $rows;
+  }
+
+  public static function forContact(int $contactId): ?array {
+    $dao = \CRM_Core_DAO::executeQuery(
+      'SELECT * FROM ' . self::TABLE . ' WHERE contact_id = %1',
+      [1 => [$contactId, 'Positive']]
+    );
+    return $dao->fetch() ? self::row($dao) : NULL;
+  }
+
+  /**
+   * Records a use. The condition keeps two requests of the same minute from both writing, and an
+   * older request finishing late from moving the date back.
+   */
+  public static function touch(int $id, string $now, ?string $ip, string $notAfter): void {
+    \CRM_Core_DAO::executeQuery(
+      'UPDATE ' . self::TABLE . ' SET last_used_date = %1, last_used_ip = ' . self::nullable(2, $ip) . ' WHERE id = %3 AND (last_used_date IS NULL OR last_used_date <= %4)',
+      self::params([1 => $now, 2 => $ip, 3 => $id, 4 => $notAfter])
+    );
+  }
+
+  /**
+   * Starts the contact's row afresh for a key: whatever the old row said (another key's use, set
+   * date or expiry) no longer applies.
+   *
+   * @param array{set_date?: ?string, set_by?: ?int, last_used_date?: ?string, last_used_ip?: ?string, expires_date?: ?string} $facts
+   */
+  public static function restart(int $contactId, string $key, array $facts): void {
+    $values = [
+      'contact_id' => $contactId,
+      'key_fingerprint' => self::fingerprint($key),
+      'set_date' => $facts['set_date'] ?? NULL,
+      'set_by' => $facts['set_by'] ?? NULL,
+      'last_used_date' => $facts['last_used_date'] ?? NULL,
+      'last_used_ip' => $facts['last_used_ip'] ?? NULL,
+      'expires_date' => $facts['expires_date'] ?? NULL,
+      'reminder_sent_date' => NULL,
+    ];
+    $placeholders = [];
+    $params = [];
+    $n = 0;
+    foreach ($values as $value) {
+      $n++;
+      $placeholders[] = self::nullable($n, $value);
+      $params[$n] = $value;
+    }
+    // REPLACE: the unique contact_id turns it into "delete the contact's row, insert this one".
+    \CRM_Core_DAO::executeQuery(
+      'REPLACE INTO ' . self::TABLE . ' (' . implode(', ', array_keys($values)) . ') VALUES (' . implode(', ', $placeholders) . ')',
+      self::params($params)
+    );
+  }
+
+  public static function remove(int $contactId): void {
+    \CRM_Core_DAO::executeQuery('DELETE FROM ' . self::TABLE . ' WHERE contact_id = %1', [1 => [$contactId, 'Positive']]);
+  }
+
+  /**
+   * CRM_Core_DAO::composeQuery() validates every parameter against its type, and NULL is no
+   * string: a missing value is written as the literal NULL instead.
+   */
+  private static function nullable(int $n, $value): string {
+    return $value === NULL ? 'NULL' : "%$n";
+  }
+
+  private static function params(array $values): array {
+    $params = [];
+    foreach ($values as $n => $value) {
+      if ($value !== NULL) {
+        $params[$n] = [is_int($value) ? $value : (string) $value, is_int($value) ? 'Integer' : 'String'];
+      }
+    }
+    return $params;
+  }
+
+  /**
+   * @param \CRM_Core_DAO $dao
+   */
+  private static function row($dao): array {
+    $row = [];
+    foreach (['id', 'contact_id', 'key_fingerprint', 'set_date', 'set_by', 'last_used_date', 'last_used_ip', 'expires_date', 'reminder_sent_date'] as $column) {
+      $value = $dao->$column ?? NULL;
+      $row[$column] = $value === '' ? NULL : $value;
+    }
+    foreach (['id', 'contact_id', 'set_by'] as $column) {
+      $row[$column] = $row[$column] === NULL ? NULL : (int) $row[$column];
+    }
+    return $row;
+  }
+
+}

@@ -1,0 +1,23 @@
+<?php
+
+namespace Civi\ApiKeyTab\Lifecycle;
+
+/**
+ * What may be logged of an error around a key: a database error's message may quote the statement,
+ * and with it the key or its fingerprint. Both are cut out (as written, and as SQL-escaped).
+ */
+class Redact {
+
+  public static function cause(\Throwable $e, ?string $key): string {
+    $cause = get_class($e) . ': ' . $e->getMessage();
+    if ($key === NULL || $key === '') {
+      return $cause;
+    }
+    $normal = KeyRecords::normalise($key);
+    $secrets = array_unique(array_filter([$key, $normal, addslashes($key), addslashes($normal), KeyRecords::fingerprint($key)], 'strlen'));
+    // Longest first, so that a key inside its escaped form leaves no part behind.
+    usort($secrets, fn(string $a, string $b): int => strlen($b) <=> strlen($a));
+    return str_replace($secrets, '[redacted]', $cause);
+  }
+
+}
