@@ -57,6 +57,20 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     "template carries the subscriber's entry for a hostile key through |@json|escape",
     'template carries hostile values of every kind through |@json|escape',
   ],
+  'tests/php/smarty3-cases.php': [
+    "the Smarty rendering is Debian's 3.x",
+    "the subscriber's entry, handed as 5.x and as 6.x core hand it: every binding carries its value",
+    "a read-only, trashed contact's entry with a hostile key and name, handed each way",
+    'hostile values of every kind, through the real |@json|escape, handed each way',
+    'the exact-Smarty-5 emulation and this Smarty render the same markup',
+  ],
+  'tests/php/smarty4-cases.php': [
+    "the Smarty rendering is Debian's 4.x",
+    "the subscriber's entry, handed as 5.x and as 6.x core hand it: every binding carries its value",
+    "a read-only, trashed contact's entry with a hostile key and name, handed each way",
+    'hostile values of every kind, through the real |@json|escape, handed each way',
+    'the exact-Smarty-5 emulation and this Smarty render the same markup',
+  ],
   'tests/php/audit-cases.php': [
     'subscribes to hook_civicrm_pre (after hook functions), hook_civicrm_post and the job hooks as an AutoSubscriber',
     'an old-style hook_civicrm_pre function that adds api_key to the params: the change is recorded',

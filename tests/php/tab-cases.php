@@ -474,4 +474,7 @@ $cases = [
   },
 ];
 
-report($cases);
+// The real-Smarty scripts (smarty3-cases.php, smarty4-cases.php) load this file for its helpers.
+if (!defined('TAB_CASES_AS_LIBRARY')) {
+  report($cases);
+}
