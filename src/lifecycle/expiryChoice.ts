@@ -29,21 +29,6 @@ const FIXED: Array<[ExpiryOption, number]> = [
   ['365', 365],
 ];
 
-function fixedLabel(option: ExpiryOption): string {
-  switch (option) {
-    case '30':
-      return ts('30 days');
-    case '90':
-      return ts('90 days');
-    case '365':
-      return ts('1 year');
-    case 'never':
-      return ts('Never');
-    default:
-      return ts('On a date…');
-  }
-}
-
 /** A day of the date field's model (AngularJS gives a Date at UTC midnight, ng-model-options timezone UTC). */
 function dayOf(date: Date | null | undefined): string | null {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : null;
@@ -80,7 +65,14 @@ export class ExpiryChoice {
       ...FIXED.filter(([, days]) => maxDays === null || days <= maxDays).map(([option]) => option),
       'date',
     ];
-    this.options = allowed.map((value) => ({ value, label: fixedLabel(value) }));
+    const labels: Record<ExpiryOption, string> = {
+      never: ts('Never'),
+      30: ts('30 days'),
+      90: ts('90 days'),
+      365: ts('1 year'),
+      date: ts('On a date…'),
+    };
+    this.options = allowed.map((value) => ({ value, label: labels[value] }));
 
     if (current !== undefined) {
       this.option = current ? 'date' : maxDays === null ? 'never' : 'date';

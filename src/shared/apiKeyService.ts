@@ -1,4 +1,6 @@
 import { ApiKeyError, rethrow } from './failures';
+import type { ExpiryParams } from '../lifecycle/expiryChoice';
+import { setExpiry } from '../lifecycle/expiryService';
 
 // usage: crmApiKeyService.fetchKey(cid).then((key) => ...)   // key or null; rejects with ApiKeyError
 //
@@ -19,6 +21,11 @@ export class ApiKeyService {
       if (!('api_key' in record)) throw new ApiKeyError('cannotRead');
       return keyValue(record.api_key);
     }, rethrow);
+  }
+
+  /** When the contact's key ends (ApiKeyRecord.setExpiry): the raw end, or null for never. */
+  setExpiry(contactId: number, params: ExpiryParams): angular.IPromise<string | null> {
+    return setExpiry(this.crmApi4, contactId, params);
   }
 
   /** Sets (or, with null, clears) the key. One Contact.update; resolves only when the echo matches. */

@@ -12,6 +12,8 @@ export type KeyTestResult =
   | { outcome: 'sessionAnswered' }
   | { outcome: 'unknownKey' }
   | { outcome: 'guardRefused' }
+  /** 401 "API key has expired": refused by the extension's own check (wire 40, 41). */
+  | { outcome: 'expired' }
   | { outcome: 'unreachable' }
   | { outcome: 'unexpected'; status: number };
 
@@ -30,6 +32,7 @@ export function testApiKey(key: string, contactId: number): Promise<KeyTestResul
 function interpret(status: number, body: string, contactId: number): KeyTestResult {
   if (status === 401 && body.includes('Invalid credential')) return { outcome: 'unknownKey' };
   if (status === 401 && body.includes('Must satisfy guard')) return { outcome: 'guardRefused' };
+  if (status === 401 && body.includes('API key has expired')) return { outcome: 'expired' };
   let answer: { contact_id?: unknown; cred?: unknown } | null = null;
   try {
     answer = JSON.parse(body);

@@ -33,10 +33,13 @@ export function failureMessage(reason: FailureReason): string {
   }
 }
 
-export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>): string {
+/** @param expiredOn the day the key ended, when the page knows it (the lifecycle binding). */
+export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works' }>, expiredOn = ''): string {
   switch (result.outcome) {
     case 'unknownKey':
       return ts('CiviCRM does not know this key: it was changed or revoked.');
+    case 'expired':
+      return expiredOn ? ts('This key expired on %1.', { 1: expiredOn }) : ts('This key has expired.');
     case 'guardRefused':
       return ts('CiviCRM refuses it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
     case 'otherContact':

@@ -9,12 +9,14 @@ import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from '../s
 import { ts } from '../shared/translate';
 import { curlExample, frontUrl } from '../shared/usage';
 import { SiteClock, type SiteTime } from '../shared/siteTime';
+import { ExpiryChoice, type ExpiryRequest } from '../lifecycle/expiryChoice';
+import { expiresText, formatDay, hasExpired, lastUsedText, type Lifecycle } from '../lifecycle/lifecycleText';
 
 /** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
 type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'copying' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
-type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key';
+type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry';
 
 interface LastChange {
   date: string;
@@ -37,13 +39,21 @@ export class ApiKeyTabController {
   /** True: the contact is in the trash (its key still authenticates). */
   inTrash?: boolean;
   siteTime?: SiteTime | null;
-  /** Temporary tokens (issue 14): null unless the viewer may create them. */
-  token?: { signing: boolean } | null;
 
   /** The site's clock and date format (the site-time binding, or the browser's as a fallback). */
   clock!: SiteClock;
   /** The key overview page, for viewers who may read keys (the page refuses others). */
   overviewUrl = '';
+  /** Last use, expiry and the site's limits (issues 12, 13); absent: nothing known, no Expires choice. */
+  lifecycle?: Lifecycle | null;
+  /** Temporary tokens (issue 14): null unless the viewer may create them. */
+  token?: { signing: boolean } | null;
+  /** The Expires choice for the next new key (Generate, Regenerate, Save key). */
+  expiry: ExpiryChoice | null = null;
+  /** Change expiry is open with this choice. */
+  changing: ExpiryChoice | null = null;
+  /** The end chosen for the key being saved, checked before anything was sent. */
+  private pendingExpiry: ExpiryRequest | null = null;
 
   keyIsSet = false;
   /** The last 4 characters, for viewers who may read keys. */
@@ -86,6 +96,9 @@ export class ApiKeyTabController {
     this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
     this.clock = new SiteClock(this.siteTime);
     this.overviewUrl = this.canView ? CRM.url('civicrm/admin/apikeys') : '';
+    const lifecycle = this.lifecycle;
+    this.lifecycle = lifecycle && typeof lifecycle === 'object' && lifecycle.policy ? lifecycle : null;
+    if (this.lifecycle) this.expiry = new ExpiryChoice(this.lifecycle.policy, this.clock);
   }
 
   /** Generate, Regenerate, Revoke and Enter a key: core refuses them without edit access to the contact (wire 38). */
@@ -154,11 +167,12 @@ export class ApiKeyTabController {
   }
 
   generate(): void {
-    if (this.busy || !this.mayChange) return;
+    if (this.busy || !this.mayChange || !this.checkExpiry()) return;
     this.save(generateApiKey(), 'generate');
   }
 
   regenerate(): void {
+    if (this.busy || !this.checkExpiry()) return;
     this.afterConfirming(ts('Regenerate API key?'), ts('Regenerate'), 'regenerate', () => this.save(generateApiKey(), 'regenerate'));
   }
 
@@ -199,6 +213,106 @@ export class ApiKeyTabController {
     });
   }
 
+  /** "Last used 3 days ago (…) from 203.0.113.7", "Never used"; '' when nothing is known. */
+  get lastUsedText(): string {
+    return this.keyIsSet && this.lifecycle ? lastUsedText(this.lifecycle, this.clock) : '';
+  }
+
+  get expiresText(): string {
+    return this.keyIsSet && this.lifecycle ? expiresText(this.lifecycle.expires, this.clock) : '';
+  }
+
+  get isExpired(): boolean {
+    return this.keyIsSet && hasExpired(this.lifecycle?.expires, this.clock);
+  }
+
+  startChangingExpiry(): void {
+    if (this.busy || !this.mayChange || !this.lifecycle) return;
+    this.isEnteringKey = false;
+    this.changing = new ExpiryChoice(this.lifecycle.policy, this.clock, this.lifecycle.expires ?? null);
+    this.focus('expires');
+  }
+
+  cancelChangingExpiry(): void {
+    if (this.busy) return;
+    this.changing = null;
+    this.focus('change-expiry');
+  }
+
+  /** Change expiry is its own confirmed action: one ApiKeyRecord.setExpiry, nothing else. */
+  saveExpiry(): void {
+    const choice = this.changing;
+    if (this.busy || !choice) return;
+    const request = choice.request();
+    if (!request) {
+      this.focus(choice.option === 'date' ? 'expires-on' : 'expires');
+      return;
+    }
+    this.begin('confirming');
+    this.confirm({ title: ts('Change expiry?'), message: choice.describe(request), yes: ts('Change expiry'), no: ts('Cancel') }).then((confirmed) => {
+      this.busy = null;
+      if (!confirmed) {
+        this.focus('expires');
+        return;
+      }
+      this.begin('saving');
+      this.keys
+        .setExpiry(this.contactId, request.params)
+        .then(
+          (expires) => {
+            this.lifecycle = { ...(this.lifecycle as Lifecycle), expires };
+            this.changing = null;
+            this.statusText = ts('Expiry changed.');
+            this.focus('change-expiry');
+          },
+          (error: unknown) => {
+            this.failure = failureFrom(ts('The expiry was not changed.'), error);
+            this.focus('expires');
+          },
+        )
+        .finally(() => {
+          this.busy = null;
+        });
+    });
+  }
+
+  /** Checks the Expires choice before anything is sent; false (its message by the field) when refused. */
+  private checkExpiry(): boolean {
+    this.pendingExpiry = null;
+    if (!this.expiry) return true;
+    this.pendingExpiry = this.expiry.request();
+    if (!this.pendingExpiry) this.focus(this.expiry.option === 'date' ? 'expires-on' : 'expires');
+    return this.pendingExpiry !== null;
+  }
+
+  /**
+   * After the one Contact.update of a new key: the key starts afresh (never used), and gets its
+   * end with one setExpiry unless "Never" was chosen. The key is saved whatever setExpiry answers.
+   */
+  private startLifecycle(key: string | null): angular.IPromise<void> | void {
+    const request = this.pendingExpiry;
+    this.pendingExpiry = null;
+    if (key === null || !this.lifecycle) return;
+    const policy = this.lifecycle.policy;
+    // The server gives every new key no end, or the site's maximum.
+    const maxDays = policy.max_days && policy.max_days > 0 ? policy.max_days : null;
+    this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null, expires: maxDays ? this.clock.addDays(this.clock.now(), maxDays) : null };
+    if (!request || request.never) return;
+    return this.keys.setExpiry(this.contactId, request.params).then(
+      (expires) => {
+        this.lifecycle = { ...(this.lifecycle as Lifecycle), expires };
+      },
+      (error: unknown) => {
+        const failure = failureFrom(ts('The key was saved, but its expiry was not set.'), error);
+        const expires = this.lifecycle?.expires;
+        const now = expires
+          ? ts('It expires on %1, the longest this site allows. Use Change expiry to try again.', { 1: formatDay(this.clock, expires) })
+          : ts('It does not expire. Use Change expiry to try again.');
+        this.failure = { summary: failure.summary, detail: `${now} ${failure.detail}` };
+      },
+    );
+  }
+
   startEnteringKey(): void {
     if (!this.mayChange) return;
     this.toggleEnteringKey(true, 'typed-key');
@@ -217,6 +331,7 @@ export class ApiKeyTabController {
       this.focus('typed-key');
       return;
     }
+    if (!this.checkExpiry()) return;
     if (!this.canView) {
       this.replaceWithTypedKey(key);
       return;
@@ -242,6 +357,7 @@ export class ApiKeyTabController {
   private toggleEnteringKey(open: boolean, focus: FocusTarget): void {
     if (this.busy) return;
     this.isEnteringKey = open;
+    this.changing = null;
     this.typedKey = '';
     this.typedKeyError = '';
     this.focus(focus);
@@ -307,6 +423,7 @@ export class ApiKeyTabController {
               : ts('New key saved. Copy it now and store it safely: it will not be shown again.');
             this.focus('key');
           }
+          return this.startLifecycle(key);
         },
         (error: unknown) => this.fail(ts('The key was not changed.'), error, startedFrom),
       )
@@ -376,8 +493,12 @@ export class ApiKeyTabController {
           this.statusText = ts('This key works: it authenticates as contact %1.', { 1: result.contactId });
         } else {
           this.failure = {
-            summary: result.outcome === 'unreachable' ? ts('The key could not be tested.') : ts('This key does not work yet.'),
-            detail: keyTestMessage(result),
+            summary: result.outcome === 'unreachable'
+                ? ts('The key could not be tested.')
+                : result.outcome === 'expired'
+                  ? ts('This key no longer works.')
+                  : ts('This key does not work yet.'),
+            detail: keyTestMessage(result, this.lifecycle?.expires ? formatDay(this.clock, this.lifecycle.expires) : ''),
           };
         }
         this.focus('test');
@@ -441,6 +562,7 @@ export const apiKeyTabComponent: angular.IComponentOptions = {
     canEdit: '<',
     inTrash: '<',
     siteTime: '<',
+    lifecycle: '<',
     token: '<',
   },
   controller: ApiKeyTabController,

@@ -5,6 +5,7 @@ import { ApiKeyService } from '../shared/apiKeyService';
 import { confirmFactory } from '../shared/confirmDialog';
 import { TokenService } from '../token/tokenService';
 import { temporaryTokenComponent } from '../token/temporaryToken.component';
+import { expiryChoiceComponent } from '../lifecycle/expiryChoice.component';
 
 angular
   .module('crmApiKey', CRM.angRequires('crmApiKey'))
@@ -12,4 +13,5 @@ angular
   .factory('crmApiKeyConfirm', confirmFactory)
   .service('crmApiKeyTokens', TokenService)
   .component('crmApiKeyToken', temporaryTokenComponent)
-  .component('crmApiKeyTab', apiKeyTabComponent);
+  .component('crmApiKeyTab', apiKeyTabComponent)
+  .component('crmApiKeyExpiry', expiryChoiceComponent);

@@ -50,6 +50,10 @@ export class CiviDouble {
   readonly lastChanged = new Map<number, string>();
   /** Contacts in the trash: Contact.get hides them unless the where names is_deleted or asks for an id (wire 36, 37). */
   readonly trashed = new Set<number>();
+  /** ApiKeyRecord.setExpiry: the end each contact's key was given (raw), as the server answers it. */
+  readonly expiries = new Map<number, string | null>();
+  /** The site's now for setExpiry's "in N days" (the tab's site-time in the tests says the same). */
+  siteNow = '2026-12-01 08:30:00';
   loggedInContactId = 2;
   permissions = new Set<Permission>(['administer CiviCRM']);
   private faults: Fault[] = [];
@@ -89,6 +93,7 @@ export class CiviDouble {
     if (fault?.kind === 'unreachable') throw undefined;
     if (fault?.kind === 'status') throw fault.body;
     if (fault?.kind === 'empty') return withCounts([]);
+    if (entity === 'ApiKeyRecord' && action === 'setExpiry') return this.setExpiry(params);
     if (entity !== 'Contact') throw GENERIC_500;
     if (action === 'get') return this.get(params);
     if (action === 'update') return this.update(params, fault?.kind === 'altered' ? fault.storedAs : undefined);
@@ -125,6 +130,21 @@ export class CiviDouble {
         return record;
       }),
     );
+  }
+
+  /** As Civi/ApiKeyTab/Lifecycle/Policy.php: N days from now, the end of a day, or never. */
+  private setExpiry(params: Record<string, any>): any {
+    const id = params.contactId;
+    if (!this.keys.get(id)) throw GENERIC_500;
+    let expires: string | null = null;
+    if (params.expiresIn) {
+      const at = new Date(`${this.siteNow.replace(' ', 'T')}Z`).getTime() + params.expiresIn * 86_400_000;
+      expires = new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+    } else if (params.expiresOn) {
+      expires = `${params.expiresOn} 23:59:59`;
+    }
+    this.expiries.set(id, expires);
+    return withCounts([{ contact_id: id, expires_date: expires }]);
   }
 
   private nameOf(id: number): string {
