@@ -102,6 +102,11 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a nested edit of other fields between pre and post: the outer key change is still recorded',
     'managed/ActivityType.mgd.php declares the activity type as an OptionValue',
   ],
+  'tests/php/navigation-cases.php': [
+    'two entries for the overview: under Users and Permissions and under Contacts',
+    'a user with "edit api keys" alone sees an entry (under Contacts); an administrator sees both',
+    'nobody the page refuses sees an entry, and everyone it admits sees one',
+  ],
   'tests/php/overview-cases.php': [
     'the menu file routes civicrm/admin/apikeys to the page class, titled "API Keys"',
     'the route is open to "administer CiviCRM" OR "edit api keys", nothing else',
