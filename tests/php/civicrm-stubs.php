@@ -155,25 +155,74 @@ namespace Civi\Api4 {
       return $this;
     }
 
-    public function addWhere(string $field, string $op, $value): self {
-      $this->where[] = [$field, $op, $value];
+    private array $orderBy = [];
+
+    public function addWhere(string $field, string $op, $value = NULL): self {
+      $this->where[] = func_num_args() > 2 ? [$field, $op, $value] : [$field, $op];
       return $this;
     }
 
+    public function addOrderBy(string $field, string $direction = 'ASC'): self {
+      $this->orderBy[$field] = $direction;
+      return $this;
+    }
+
+    /**
+     * As APIv4 answers (wire 14, 24, 36, 37, 39): every contact of World::$apiKeys, filtered by
+     * the where clauses; trashed contacts only when a clause names id or is_deleted; and for a
+     * caller checking permissions without "administer CiviCRM" or "edit api keys", api_key is
+     * left out of the records and a clause on it is dropped without a word.
+     */
     public function execute(): Result {
-      World::$queries[] = ['checkPermissions' => $this->checkPermissions, 'select' => $this->select, 'where' => $this->where];
+      World::$queries[] = ['checkPermissions' => $this->checkPermissions, 'select' => $this->select, 'where' => $this->where]
+        + ($this->orderBy ? ['orderBy' => $this->orderBy] : []);
       if (World::$contactGetFailure) {
         throw World::$contactGetFailure;
       }
+      $readsKeys = !$this->checkPermissions || array_intersect(['administer CiviCRM', 'edit api keys'], World::$permissions) !== [];
+      $where = array_filter($this->where, fn(array $clause): bool => $readsKeys || $clause[0] !== 'api_key');
+      $fields = array_column($where, 0);
+      $withTrash = in_array('id', $fields, TRUE) || in_array('is_deleted', $fields, TRUE);
       $rows = [];
       foreach (World::$apiKeys as $id => $key) {
-        // A get by id finds a trashed contact too (APIv4 adds is_deleted = FALSE to other queries).
-        if ($this->where === [['id', '=', $id]]) {
-          $fields = ['api_key' => $key, 'is_deleted' => in_array($id, World::$trashed, TRUE)];
-          $rows[] = ['id' => $id] + array_intersect_key($fields, array_flip($this->select));
+        $record = [
+          'id' => $id,
+          'display_name' => World::$displayNames[$id] ?? "Contact $id",
+          'api_key' => $key,
+          'is_deleted' => in_array($id, World::$trashed, TRUE),
+        ];
+        if ((!$withTrash && $record['is_deleted']) || !self::matches($record, $where)) {
+          continue;
         }
+        $select = $readsKeys ? $this->select : array_diff($this->select, ['api_key']);
+        $rows[] = ['id' => $id] + array_intersect_key($record, array_flip($select));
+      }
+      foreach (array_reverse($this->orderBy, TRUE) as $field => $direction) {
+        usort($rows, fn(array $a, array $b): int => ($direction === 'DESC' ? -1 : 1) * ($a[$field] <=> $b[$field]));
       }
       return new Result($rows);
+    }
+
+    private static function matches(array $record, array $where): bool {
+      foreach ($where as $clause) {
+        [$field, $op] = $clause;
+        if (!array_key_exists($field, $record)) {
+          throw new \LogicException("The stand-in cannot filter Contact on '$field'.");
+        }
+        $value = $record[$field];
+        $ok = match ($op) {
+          // Strings compare as strings ("1e3" is not "1000"), numbers and booleans loosely as SQL does.
+          '=' => is_string($value) && is_string($clause[2]) ? $value === $clause[2] : $value == $clause[2],
+          'IN' => in_array($value, $clause[2], is_string($value)),
+          'IS NOT EMPTY' => $value !== NULL && $value !== '',
+          'IS EMPTY' => $value === NULL || $value === '',
+          default => throw new \LogicException("The stand-in does not know the operator '$op'."),
+        };
+        if (!$ok) {
+          return FALSE;
+        }
+      }
+      return TRUE;
     }
 
   }
@@ -349,6 +398,9 @@ namespace ApiKeyTabTests {
     /** @var int[] contacts in the trash (is_deleted) */
     public static array $trashed = [];
 
+    /** @var array<int, string> display names of the contacts of $apiKeys ("Contact N" if not set) */
+    public static array $displayNames = [];
+
     /** @var int[] contacts an ACL or a permissioned relationship lets the viewer edit */
     public static array $aclEditable = [];
 
@@ -367,6 +419,7 @@ namespace ApiKeyTabTests {
 
     public static function reset(): void {
       self::$trashed = [];
+      self::$displayNames = [];
       self::$aclEditable = [];
       self::$accessChecks = [];
       self::$accessCheckFailure = NULL;

@@ -102,6 +102,13 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a nested edit of other fields between pre and post: the outer key change is still recorded',
     'managed/ActivityType.mgd.php declares the activity type as an OptionValue',
   ],
+  'tests/php/doubles-cases.php': [
+    'wire 36: key holders without naming is_deleted leave the trashed contact out',
+    'wire 37: with is_deleted IN [false, true] the trashed contact is listed',
+    'wire 39: "edit api keys" without edit access reads the key by id',
+    'wire 14: without key permissions api_key is absent from every record, no error',
+    'a where on api_key from a viewer who may not read keys is dropped without a word',
+  ],
   'tests/php/navigation-cases.php': [
     'two entries for the overview: under Users and Permissions and under Contacts',
     'a user with "edit api keys" alone sees an entry (under Contacts); an administrator sees both',
