@@ -23,6 +23,7 @@ import { FaultBoard, alteredApiKey, parseFaultRequest } from './lib/faults.mjs';
 import { RequestTooLarge, bearerKey, isAjax, readBody, sessionCookie, sessionToken, singleHeader } from './lib/http.mjs';
 import { renderAccessDenied, renderContactSummary, renderKeyOverview } from './lib/page.mjs';
 import { DemoStore, GRANTABLE_CONTACT_IDS } from './lib/store.mjs';
+import { tokenApi4, tokenControl } from './lib/tokens.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY_COLUMN_WIDTH = 32;
@@ -238,6 +239,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
       default:
         break;
     }
+    if (entity === 'AuthxCredential') return tokenApi4({ action, params, user, store });
     return api4({ entity, action, params, user, store, options: fault?.fault === 'altered' ? { alterApiKey: alteredApiKey } : {} });
   }
 
@@ -249,6 +251,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
    */
   async function demoControl(request, path) {
     const method = request.method ?? 'GET';
+    const tokenReply = await tokenControl({ request, path, user: session(request).user, store });
+    if (tokenReply !== null) return tokenReply;
     if (path === '/demo/requests' && method === 'GET') return jsonReply(200, { counts: Object.fromEntries(requestCounts) });
     const allowed = { '/demo/faults': ['POST', 'DELETE'], '/demo/requests': ['GET', 'DELETE'], '/demo/set-key': ['POST'], '/demo/authx-grant': ['POST'] }[path];
     if (!allowed) return plainReply(404, 'Not Found');

@@ -2,6 +2,7 @@
 // ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
 import { createHash, randomInt } from 'node:crypto';
 import { INTEGRATION_IDS } from './store.mjs';
+import { authenticateJwt } from './tokens.mjs';
 
 /**
  * @typedef {{status: number, headers: Record<string, string>, body: string}} Reply
@@ -17,7 +18,7 @@ export const USERS = {
     userId: 1,
     label: 'admin (administer CiviCRM)',
     // Standalone's admin role holds every permission, including `view debug output`.
-    permissions: ['access CiviCRM', 'administer CiviCRM', 'edit api keys', 'view debug output', 'authenticate with api key'],
+    permissions: ['access CiviCRM', 'administer CiviCRM', 'edit api keys', 'view debug output', 'authenticate with api key', 'generate any authx credential'],
   },
   self: {
     name: 'self',
@@ -110,7 +111,7 @@ export function jsonReply(status, payload) {
  * @param {string} text
  * @returns {Reply}
  */
-function textReply(status, text) {
+export function textReply(status, text) {
   return { status, headers: { ...NO_STORE_HEADERS, 'Content-type': 'text/plain;charset=UTF-8' }, body: text };
 }
 
@@ -544,6 +545,9 @@ export async function api4(call) {
  */
 export function authenticateApiKey({ bearer, siteKey, store }) {
   const contactId = bearer ? store.contactIdWithKey(bearer) : null;
+  // Core tries the api_key first, then an authx JWT (demo/lib/tokens.mjs), which skips the guards.
+  const jwt = contactId === null && bearer ? authenticateJwt(bearer, store) : null;
+  if (jwt) return jwt;
   if (contactId === null) return { ok: false, reply: textReply(401, 'HTTP 401 Invalid credential') };
   const user = userOfContact(contactId);
   const siteKeyGuard = siteKey !== null && siteKey === store.siteKey;
@@ -565,5 +569,5 @@ export function authxId({ sessionUser, bearer, siteKey, store }) {
   if (bearer === null) return jsonReply(200, { contact_id: null, user_id: null, flow: null, cred: null });
   const result = authenticateApiKey({ bearer, siteKey, store });
   if (!result.ok) return result.reply;
-  return jsonReply(200, { contact_id: result.contactId, user_id: result.user?.userId ?? null, flow: 'xheader', cred: 'api_key' });
+  return jsonReply(200, { contact_id: result.contactId, user_id: result.user?.userId ?? null, flow: 'xheader', cred: 'cred' in result ? result.cred : 'api_key' });
 }

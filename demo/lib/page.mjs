@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { CONTACTS, USERS, canReadKeys, canWriteKey, displayName, userOfContact } from './civicrm.mjs';
 import { FAULTS, DEFAULT_SLOW_DELAY_MS } from './faults.mjs';
 import { GRANTABLE_CONTACT_IDS, PEOPLE_IDS } from './store.mjs';
+import { tokenBinding } from './tokens.mjs';
 
 const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };
 
@@ -244,6 +245,7 @@ export async function renderContactSummary({ root, user, contactId, selectedTab,
       can_view: canView,
       key_hint: canView && apiKey !== null ? [...apiKey].slice(-4).join('') : null,
       last_change: lastChange(store, contactId),
+      token: tokenBinding(user, store),
     });
     keyPanel = `
       <div id="contact-apikey" role="tabpanel" aria-labelledby="tab-anchor-apikey"${selected === 'apikey' ? '' : ' hidden'}>

@@ -40,6 +40,7 @@ const MAX_SESSIONS = 200;
  *   activities: KeyChangeActivity[],
  *   authxGrants: Record<string, boolean>,
  *   sessions: Record<string, Session>,
+ *   tokens?: unknown,
  * }} DemoData
  */
 
@@ -92,6 +93,8 @@ function normalize(parsed) {
     const modified = raw.modifiedDates?.[id];
     if (typeof modified === 'string') data.modifiedDates[id] = modified;
   }
+  // Temporary tokens' own part (signing key, audit), checked by demo/lib/tokens.mjs on first use.
+  if (raw.tokens !== undefined) data.tokens = raw.tokens;
   for (const id of GRANTABLE_CONTACT_IDS) {
     if (typeof raw.authxGrants?.[id] === 'boolean') data.authxGrants[id] = raw.authxGrants[id];
   }

@@ -11,5 +11,6 @@
     in-trash="{$apiKeyTab.in_trash|@json|escape}"
     site-time="{$apiKeyTab.site_time|@json|escape}"
     lifecycle="{$apiKeyTab.lifecycle|@json|escape}"
+    token="{$apiKeyTab.token|@json|escape}"
   ></crm-api-key-tab>
 </crm-angular-js>
