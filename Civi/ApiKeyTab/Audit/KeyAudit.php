@@ -129,6 +129,9 @@ class KeyAudit extends AutoSubscriber {
     }
     if ($event->action === 'edit' && !empty(self::$keyBefore[$contactId])) {
       $before = array_pop(self::$keyBefore[$contactId]);
+      if (self::$keyBefore[$contactId] === []) {
+        unset(self::$keyBefore[$contactId]);
+      }
       if ($before === self::UNKNOWN) {
         return;
       }
