@@ -3,7 +3,8 @@ import type { Confirm } from '../shared/confirmDialog';
 import { failureFrom, type Failure } from '../shared/messages';
 import { ts } from '../shared/translate';
 import { siteClockFromVars, type SiteClock } from '../shared/siteTime';
-import { listKeyHolders, type KeyHolder } from './keyHolders';
+import { listKeyHolders, type KeyHolder, type KeyHolderOrder } from './keyHolders';
+import { expiresText, hasExpired, lastUsedText } from '../lifecycle/lifecycleText';
 
 const DEFAULT_PAGE_SIZE = 25;
 
@@ -26,6 +27,10 @@ export class KeyOverviewController {
   statusText = '';
   /** The site's clock and date format (CRM.vars.apikeytab.siteTime, from KeyOverview.php). */
   clock!: SiteClock;
+  /** By name, or the longest-unused keys first. */
+  order: KeyHolderOrder = 'name';
+  /** The expiry settings form, for administrators (CRM.vars.apikeytab.canAdminister). */
+  settingsUrl = '';
 
   constructor(
     private readonly $scope: angular.IScope & { ts?: Translate },
@@ -39,6 +44,8 @@ export class KeyOverviewController {
   $onInit(): void {
     this.$scope.ts = ts;
     this.clock = siteClockFromVars();
+    const vars = (CRM as { vars?: { apikeytab?: { canAdminister?: boolean } } }).vars;
+    this.settingsUrl = vars?.apikeytab?.canAdminister === true ? CRM.url('civicrm/admin/setting/apikeytab', { reset: 1 }) : '';
     this.pageSize = Number(this.pageSize) > 0 ? Number(this.pageSize) : DEFAULT_PAGE_SIZE;
     this.load(0);
   }
@@ -50,6 +57,24 @@ export class KeyOverviewController {
   /** When the key last changed, in the site's format; '' when no change was recorded. */
   lastChangedText(row: KeyHolder): string {
     return row.lastChanged === null ? '' : this.clock.formatDateTime(row.lastChanged);
+  }
+
+  /** "Last used 3 days ago (<date>)", or "Never used" (also for a key the record has not seen yet). */
+  lastUsedText(row: KeyHolder): string {
+    return lastUsedText({ last_used: row.lastUsed ? { date: row.lastUsed, ip: null } : null, expires: null, policy: { default_days: null, max_days: null } }, this.clock);
+  }
+
+  expiresText(row: KeyHolder): string {
+    return expiresText(row.expires, this.clock);
+  }
+
+  isExpired(row: KeyHolder): boolean {
+    return hasExpired(row.expires, this.clock);
+  }
+
+  /** A new order starts again at the first page, with the one Contact.get of that page. */
+  reorder(): void {
+    if (!this.busy) this.load(0);
   }
 
   contactUrl(row: KeyHolder): string {
@@ -111,7 +136,7 @@ export class KeyOverviewController {
   private load(offset: number, returnFocus?: 'previous' | 'next'): void {
     this.busy = true;
     this.failure = null;
-    listKeyHolders(this.crmApi4, offset, this.pageSize)
+    listKeyHolders(this.crmApi4, offset, this.pageSize, this.order)
       .then(
         (page) => {
           this.rows = page.rows;

@@ -110,8 +110,17 @@ $cases = [
       'time_format' => '%l:%M %P',
       'locale' => 'fr_FR',
       'now' => '2026-12-01 07:32:07',
-    ]]], World::$vars, 'CRM.vars');
+    ], 'canAdminister' => FALSE]], World::$vars, 'CRM.vars');
     same([], World::$assigned, 'template variables');
+  },
+
+  'the page tells the module whether the viewer may open the expiry settings (administer CiviCRM)' => function (): void {
+    given(['administer CiviCRM'], 2, []);
+    runPage();
+    same(TRUE, World::$vars['apikeytab']['canAdminister'], 'canAdminister for an administrator');
+    given(['edit api keys'], 2, []);
+    runPage();
+    same(FALSE, World::$vars['apikeytab']['canAdminister'], 'canAdminister for a key reader');
   },
 
   'the template is the component inside <crm-angular-js>, with no Smarty tag at all' => function (): void {

@@ -7,7 +7,8 @@
  * The page hands nothing about any contact to the browser: the module fetches each page of
  * contacts itself through APIv4, whose field permissions decide again what it may read. It hands
  * only the site's date formats and clock (CRM.vars.apikeytab.siteTime), so that dates read as
- * CiviCRM writes them elsewhere. A CRM_ page class rather than a
+ * CiviCRM writes them elsewhere, and whether the viewer may open the expiry settings
+ * (CRM.vars.apikeytab.canAdminister). A CRM_ page class rather than a
  * namespaced one, because CRM_Core_Invoke only recognises namespaced "\Page\" callbacks in recent
  * cores, and the extension supports 5.75.
  */
@@ -18,7 +19,11 @@ class CRM_ApiKeyTab_Page_KeyOverview extends CRM_Core_Page {
   public function run() {
     CRM_Utils_System::setTitle(ts('API Keys', ['domain' => 'apikeytab']));
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
-    \Civi::resources()->addVars('apikeytab', ['siteTime' => self::siteTime()]);
+    \Civi::resources()->addVars('apikeytab', [
+      'siteTime' => self::siteTime(),
+      // The expiry settings form (civicrm/admin/setting/apikeytab) is for administrators only.
+      'canAdminister' => \CRM_Core_Permission::check('administer CiviCRM'),
+    ]);
     // Renders templates/CRM/ApiKeyTab/Page/KeyOverview.tpl, named after this class.
     return parent::run();
   }

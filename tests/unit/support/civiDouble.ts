@@ -54,6 +54,8 @@ export class CiviDouble {
   readonly expiries = new Map<number, string | null>();
   /** The site's now for setExpiry's "in N days" (the tab's site-time in the tests says the same). */
   siteNow = '2026-12-01 08:30:00';
+  /** Last use per contact (ApiKeyRecord.last_used_date / last_used_ip), as the overview's join reads it. */
+  readonly lastUsed = new Map<number, { date: string; ip: string | null }>();
   loggedInContactId = 2;
   permissions = new Set<Permission>(['administer CiviCRM']);
   private faults: Fault[] = [];
@@ -115,6 +117,11 @@ export class CiviDouble {
         return op === '=' ? actual === value : op === '!=' ? actual !== value : false;
       });
     }
+    // The overview's "longest unused first": MySQL puts NULL first in ASC, then the name order.
+    if (params.orderBy?.['key_record.last_used_date'] === 'ASC') {
+      const used = (id: number) => this.lastUsed.get(id)?.date ?? '';
+      ids = [...ids].sort((a, b) => used(a).localeCompare(used(b)));
+    }
     ids = ids.slice(params.offset ?? 0, params.limit ? (params.offset ?? 0) + params.limit : undefined);
     const select: string[] = params.select ?? [];
     return withCounts(
@@ -127,6 +134,10 @@ export class CiviDouble {
         // The overview's one query: the database works out the last 4 characters and the newest change.
         if (select.includes('RIGHT(api_key, 4) AS key_hint') && this.canReadKeys) record.key_hint = key && key.slice(-4);
         if (select.includes('MAX(activity.activity_date_time) AS last_changed')) record.last_changed = this.lastChanged.get(id) ?? null;
+        // The LEFT JOIN of ApiKeyRecord AS key_record: null where the contact has no record.
+        if (select.includes('key_record.last_used_date')) record['key_record.last_used_date'] = this.lastUsed.get(id)?.date ?? null;
+        if (select.includes('key_record.last_used_ip')) record['key_record.last_used_ip'] = this.lastUsed.get(id)?.ip ?? null;
+        if (select.includes('key_record.expires_date')) record['key_record.expires_date'] = this.expiries.get(id) ?? null;
         return record;
       }),
     );
