@@ -25,6 +25,7 @@ namespace ApiKeyTabTests {
     public static $failure = NULL;
 
     public static function fresh(bool $withKeyTable = TRUE): void {
+      self::$failure = NULL;
       self::$pdo = new \PDO('sqlite::memory:', NULL, NULL, [\PDO::ATTR_ERRMODE => \PDO::ERRMODE_EXCEPTION]);
       self::$pdo->exec('PRAGMA foreign_keys = ON');
       self::$pdo->exec('CREATE TABLE civicrm_contact (id INTEGER PRIMARY KEY, api_key varchar(32) NULL)');
@@ -176,6 +177,7 @@ namespace {
 
   use ApiKeyTabTests\Database;
 
+  #[\AllowDynamicProperties]
   class CRM_Core_DAO {
 
     private ?\PDOStatement $statement = NULL;
