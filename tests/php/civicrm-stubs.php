@@ -650,6 +650,15 @@ namespace {
       return World::$ipAddress;
     }
 
+    /**
+     * An absolute URL as core's url($path, $query, TRUE, NULL, FALSE) gives one on Standalone.
+     */
+    public static function url($path = NULL, $query = NULL, $absolute = FALSE, $fragment = NULL, $htmlize = TRUE) {
+      $query = is_array($query) ? http_build_query($query) : (string) $query;
+      $url = ($absolute ? 'https://example.org' : '') . '/' . $path . ($query === '' ? '' : '?' . $query);
+      return $htmlize ? htmlspecialchars($url) : $url;
+    }
+
   }
 
   /**
@@ -686,6 +695,13 @@ namespace {
 
     public static function getDomain() {
       return (object) ['id' => 1, 'contact_id' => World::$domainContactId];
+    }
+
+    /**
+     * The site's default From address, formatted (core throws when the site has none).
+     */
+    public static function getFromEmail(): string {
+      return '"Example Org" <info@example.org>';
     }
 
   }
@@ -733,9 +749,19 @@ namespace {
 
   }
 
+  /**
+   * Like core's ts() without a translation: %1, %2... replaced by the numbered params.
+   */
   function ts($text, $params = []) {
     World::$translations[] = [$text, $params];
-    return $text;
+    $numbered = [];
+    foreach ($params as $key => $value) {
+      if (is_int($key)) {
+        $numbered["%$key"] = (string) $value;
+      }
+    }
+    krsort($numbered, SORT_NATURAL);
+    return strtr($text, $numbered);
   }
 
 }

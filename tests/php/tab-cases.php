@@ -12,7 +12,7 @@ use Civi\Core\Service\AutoSubscriber;
 require __DIR__ . '/harness.php';
 
 const TEMPLATE = ROOT . '/templates/apikeytab/ApiKeyTab.tpl';
-const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change', 'can_edit', 'in_trash', 'site_time', 'lifecycle'];
+const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change', 'can_edit', 'in_trash', 'site_time', 'lifecycle', 'token'];
 /** Nothing recorded about the key (no row in civicrm_apikeytab_key), no expiry settings: tests/php/lifecycle-tab-cases.php covers the rest. */
 const UNRECORDED = ['last_used' => NULL, 'usage_since' => NULL, 'expires' => NULL, 'policy' => ['default_days' => NULL, 'max_days' => NULL, 'notice_days' => 7]];
 /** An administrator as core sets one up: every permission, so also edit access to every contact. */
@@ -81,6 +81,8 @@ function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?ar
     'in_trash' => $inTrash,
     'site_time' => SITE_TIME,
     'lifecycle' => UNRECORDED,
+    // None of these viewers has "generate any authx credential": tests/php/token-cases.php has those.
+    'token' => NULL,
   ];
 }
 
@@ -470,6 +472,7 @@ $cases = [
       'in_trash' => TRUE,
       'site_time' => ['format' => $hostile, 'time_format' => $hostile, 'locale' => $hostile, 'now' => $hostile],
       'lifecycle' => ['last_used' => ['date' => $hostile, 'ip' => $hostile], 'usage_since' => $hostile, 'expires' => $hostile, 'policy' => ['default_days' => 90, 'max_days' => NULL, 'notice_days' => 7]],
+      'token' => ['signing' => TRUE],
     ]);
   },
 ];

@@ -7,6 +7,7 @@ use Civi\Api4\Contact;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\ApiKeyTab\Lifecycle\TabFacts;
+use Civi\ApiKeyTab\Token\TokenFacts;
 use Civi\Core\Service\AutoSubscriber;
 
 /**
@@ -92,6 +93,8 @@ class ContactTab extends AutoSubscriber {
       'site_time' => self::siteTime(),
       // Last use, expiry and the site's expiry policy (issues 12 and 13): one query by contact id.
       'lifecycle' => TabFacts::forContact($contactId, $key, $canView),
+      // Temporary tokens (issue 14): null unless the viewer may create them; whether the site signs.
+      'token' => TokenFacts::forViewer(),
     ]);
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
   }
