@@ -23,6 +23,9 @@ import { FaultBoard, alteredApiKey, parseFaultRequest } from './lib/faults.mjs';
 import { RequestTooLarge, bearerKey, isAjax, readBody, sessionCookie, sessionToken, singleHeader } from './lib/http.mjs';
 import { renderAccessDenied, renderContactSummary, renderKeyOverview } from './lib/page.mjs';
 import { DemoStore, GRANTABLE_CONTACT_IDS } from './lib/store.mjs';
+import { keyRecordApi4 } from './lib/keyRecords.mjs';
+import { clientAddress } from './lib/lifecycle.mjs';
+import { SETTINGS_PATH, lifecycleControl, settingsPage } from './lib/lifecycleRoutes.mjs';
 import { tokenApi4, tokenControl } from './lib/tokens.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -209,7 +212,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const bearer = bearerKey(request);
     if (user === null && bearer !== null) {
       // A stateless api key call (the curl example of the tab) needs no X-Requested-With.
-      const result = authenticateApiKey({ bearer, siteKey: singleHeader(request, 'x-civi-key'), store });
+      const result = await authenticateApiKey({ bearer, siteKey: singleHeader(request, 'x-civi-key'), store, clientIp: clientAddress(request.socket.remoteAddress), log });
       if (!result.ok) return result.reply;
       user = result.user;
     } else if (!isAjax(request)) {
@@ -240,6 +243,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
         break;
     }
     if (entity === 'AuthxCredential') return tokenApi4({ action, params, user, store });
+    if (entity === 'ApiKeyRecord') return keyRecordApi4({ action, params, user, store });
     return api4({ entity, action, params, user, store, options: fault?.fault === 'altered' ? { alterApiKey: alteredApiKey } : {} });
   }
 
@@ -253,6 +257,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const method = request.method ?? 'GET';
     const tokenReply = await tokenControl({ request, path, user: session(request).user, store });
     if (tokenReply !== null) return tokenReply;
+    const lifecycleReply = await lifecycleControl({ request, path, user: session(request).user, store });
+    if (lifecycleReply !== null) return lifecycleReply;
     if (path === '/demo/requests' && method === 'GET') return jsonReply(200, { counts: Object.fromEntries(requestCounts) });
     const allowed = { '/demo/faults': ['POST', 'DELETE'], '/demo/requests': ['GET', 'DELETE'], '/demo/set-key': ['POST'], '/demo/authx-grant': ['POST'] }[path];
     if (!allowed) return plainReply(404, 'Not Found');
@@ -305,6 +311,17 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const path = url.pathname;
     const page = { '/': contactSummaryPage, '/civicrm/contact/view': contactSummaryPage, '/civicrm/admin/apikeys': keyOverviewPage }[path];
     if (page) return method === 'GET' || method === 'HEAD' ? page(request, url) : methodNotAllowed(['GET', 'HEAD']);
+    if (path === SETTINGS_PATH) {
+      if (method === 'POST') {
+        // A form post changes settings only within a session: landing logs in, posting does not.
+        const { user } = session(request);
+        if (user === null) return plainReply(401, 'Log in first: open /?user=admin.');
+        return settingsPage({ method, user, headers: {}, body: await readBody(request), store });
+      }
+      if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD', 'POST']);
+      const viewer = await pageViewer(request, url);
+      return viewer.ok ? settingsPage({ method, user: viewer.user, headers: viewer.headers, body: '', store }) : viewer.reply;
+    }
     const staticFile = STATIC_FILES.get(path);
     if (staticFile) {
       if (method !== 'GET' && method !== 'HEAD') return methodNotAllowed(['GET', 'HEAD']);
@@ -317,7 +334,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     if (path === '/civicrm/authx/id') {
       if (method !== 'GET' && method !== 'POST') return methodNotAllowed(['GET', 'POST']);
       count('authx.id');
-      return authxId({ sessionUser: session(request).user, bearer: bearerKey(request), siteKey: singleHeader(request, 'x-civi-key'), store });
+      return authxId({ sessionUser: session(request).user, bearer: bearerKey(request), siteKey: singleHeader(request, 'x-civi-key'), store, clientIp: clientAddress(request.socket.remoteAddress), log });
     }
     if (path.startsWith('/demo/')) return demoControl(request, path);
     return plainReply(404, 'Not Found');

@@ -2,6 +2,7 @@
 // ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
 import { createHash, randomInt } from 'node:crypto';
 import { INTEGRATION_IDS } from './store.mjs';
+import { joinedKeyRecord, keyHasExpired, recordKeyUse, siteTimestamp, splitKeyRecordJoin } from './lifecycle.mjs';
 import { authenticateJwt } from './tokens.mjs';
 
 /**
@@ -423,7 +424,18 @@ function contactGet(params, user, store) {
   const unknown = Object.keys(params).filter((name) => !GET_PARAMETERS.includes(name));
   if (unknown.length > 0) throw new Api4Error(500, `The demo does not implement the parameter "${unknown[0]}" of Contact.get.`);
   const matches = whereFilter(params.where, user);
-  const joined = activityJoin(params.join);
+  // The overview's LEFT join on ApiKeyRecord (demo/lib/lifecycle.mjs). CiviCRM skips a join on an
+  // entity the viewer may not get (Api4SelectQuery::addExplicitJoins), so its fields are unknown.
+  let keyRecord;
+  try {
+    keyRecord = splitKeyRecordJoin(params.join);
+  } catch (error) {
+    throw new Api4Error(500, /** @type {Error} */ (error).message);
+  }
+  const keyRecordAlias = canReadKeys(user) ? keyRecord.alias : null;
+  /** @param {number} id */
+  const recordOf = (id) => ({ ...storedRecord(id, store), ...(keyRecordAlias === null ? {} : joinedKeyRecord(store.data.lifecycle, keyRecordAlias, id)) });
+  const joined = activityJoin(keyRecord.rest);
   const grouped = params.groupBy === undefined || (Array.isArray(params.groupBy) && params.groupBy.length === 0) ? null : params.groupBy;
   if (grouped !== null && !(Array.isArray(grouped) && grouped.length === 1 && grouped[0] === 'id')) {
     throw new Api4Error(500, 'The demo groups only by id.');
@@ -437,11 +449,11 @@ function contactGet(params, user, store) {
   const limit = Number.isInteger(params.limit) && params.limit > 0 ? params.limit : Infinity;
   const offset = Number.isInteger(params.offset) && params.offset > 0 ? params.offset : 0;
 
-  const readableFields = withoutUnreadableFields(storedRecord(2, store), user);
+  const readableFields = withoutUnreadableFields(recordOf(2), user);
   const items = select ? select.map((item) => selectItem(item, readableFields, joined, store)).filter((item) => item !== null) : null;
   const sort = ordering(params.orderBy, readableFields, (items ?? []).map((item) => item.name));
   const records = Object.keys(CONTACTS)
-    .map((id) => storedRecord(Number(id), store))
+    .map((id) => recordOf(Number(id)))
     .filter(matches)
     .map((record) => {
       const readable = withoutUnreadableFields(record, user);
@@ -539,11 +551,16 @@ export async function api4(call) {
 }
 
 /**
- * What `civicrm/authx/id` (and any call authenticated by X-Civi-Auth) resolves a key to.
- * @param {{bearer: string | null, siteKey: string | null, store: DemoStore}} credentials
- * @returns {{ok: true, contactId: number, user: DemoUser | null} | {ok: false, reply: Reply}}
+ * What `civicrm/authx/id` (and any call authenticated by X-Civi-Auth) resolves a key to. The
+ * extension's checkCredential listener (above core's api_key lookup) refuses an expired key first,
+ * whatever the guards (wire 40, 41); a key authx accepts has its use recorded (issue 12).
+ * @param {{bearer: string | null, siteKey: string | null, store: DemoStore, clientIp?: string | null, log?: (line: string) => void}} credentials
+ * @returns {Promise<{ok: true, contactId: number, user: DemoUser | null} | {ok: false, reply: Reply}>}
  */
-export function authenticateApiKey({ bearer, siteKey, store }) {
+export async function authenticateApiKey({ bearer, siteKey, store, clientIp = null, log }) {
+  if (bearer && keyHasExpired(store.data.lifecycle, store.data.apiKeys, bearer, siteTimestamp(new Date()))) {
+    return { ok: false, reply: textReply(401, 'HTTP 401 API key has expired') };
+  }
   const contactId = bearer ? store.contactIdWithKey(bearer) : null;
   // Core tries the api_key first, then an authx JWT (demo/lib/tokens.mjs), which skips the guards.
   const jwt = contactId === null && bearer ? authenticateJwt(bearer, store) : null;
@@ -555,19 +572,20 @@ export function authenticateApiKey({ bearer, siteKey, store }) {
   if (!siteKeyGuard && !permissionGuard) {
     return { ok: false, reply: textReply(401, 'HTTP 401 Login not permitted. Must satisfy guard (site_key, perm).') };
   }
+  await recordKeyUse(store, { contactId, apiKey: /** @type {string} */ (bearer), ip: clientIp, log });
   return { ok: true, contactId, user };
 }
 
 /**
  * `GET civicrm/authx/id`: a logged-in session wins over any key (the trap of wire 33, 34).
- * @param {{sessionUser: DemoUser | null, bearer: string | null, siteKey: string | null, store: DemoStore}} request
+ * @param {{sessionUser: DemoUser | null, bearer: string | null, siteKey: string | null, store: DemoStore, clientIp?: string | null, log?: (line: string) => void}} request
  */
-export function authxId({ sessionUser, bearer, siteKey, store }) {
+export async function authxId({ sessionUser, bearer, siteKey, store, clientIp = null, log }) {
   if (sessionUser !== null) {
     return jsonReply(200, { contact_id: sessionUser.contactId, user_id: sessionUser.userId, flow: 'already-logged-in', cred: 'already-logged-in' });
   }
   if (bearer === null) return jsonReply(200, { contact_id: null, user_id: null, flow: null, cred: null });
-  const result = authenticateApiKey({ bearer, siteKey, store });
+  const result = await authenticateApiKey({ bearer, siteKey, store, clientIp, log });
   if (!result.ok) return result.reply;
   return jsonReply(200, { contact_id: result.contactId, user_id: result.user?.userId ?? null, flow: 'xheader', cred: 'cred' in result ? result.cred : 'api_key' });
 }

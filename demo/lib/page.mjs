@@ -8,6 +8,7 @@ import { CONTACTS, USERS, canReadKeys, canWriteKey, displayName, userOfContact }
 import { FAULTS, DEFAULT_SLOW_DELAY_MS } from './faults.mjs';
 import { GRANTABLE_CONTACT_IDS, PEOPLE_IDS } from './store.mjs';
 import { tokenBinding } from './tokens.mjs';
+import { lifecycleBinding } from './lifecycle.mjs';
 
 const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };
 
@@ -105,10 +106,11 @@ function pageUrl(/** @type {string} */ path, /** @type {Record<string, string | 
  * fault selector.
  * @param {{user: import('./civicrm.mjs').DemoUser, userHref: (name: string) => string, extra?: string, tools?: string}} bar
  */
-function demoBar({ user, userHref, extra = '', tools = '' }) {
+export function demoBar({ user, userHref, extra = '', tools = '' }) {
   const userLinks = Object.values(USERS).map((candidate) => ({ label: candidate.label, href: userHref(candidate.name), current: candidate.name === user.name }));
   const faultOptions = FAULTS.map((fault) => `<option value="${fault}">${fault}</option>`).join('');
-  const overviewLink = canReadKeys(user) ? '<p class="demo-bar-links"><a href="/civicrm/admin/apikeys">Administer: API Keys</a></p>' : '';
+  const settingsLink = user.permissions.includes('administer CiviCRM') ? ' · <a href="/civicrm/admin/setting/apikeytab">API Key Settings</a>' : '';
+  const overviewLink = canReadKeys(user) ? `<p class="demo-bar-links"><a href="/civicrm/admin/apikeys">Administer: API Keys</a>${settingsLink}</p>` : '';
   return `<header class="demo-bar">
     <p class="demo-bar-title"><strong>apikeytab demo</strong> (a stand-in for CiviCRM)</p>
     ${switcher(userLinks, 'Logged in as')}
@@ -126,7 +128,7 @@ function demoBar({ user, userHref, extra = '', tools = '' }) {
  * @param {string} title
  * @param {string} body
  */
-function htmlDocument(title, body) {
+export function htmlDocument(title, body) {
   return `<!DOCTYPE html>
 <html lang="en" class="crm-standalone">
 <head>
@@ -245,6 +247,7 @@ export async function renderContactSummary({ root, user, contactId, selectedTab,
       can_view: canView,
       key_hint: canView && apiKey !== null ? [...apiKey].slice(-4).join('') : null,
       last_change: lastChange(store, contactId),
+      lifecycle: lifecycleBinding(store.data.lifecycle, contactId, apiKey, canView),
       token: tokenBinding(user, store),
     });
     keyPanel = `

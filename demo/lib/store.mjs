@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { normalizeLifecycle, seedLifecycle, startKeyRecord } from './lifecycle.mjs';
 
 /** The people of the demo: the administrator, Jane Doe, the staff member, the self-service user. */
 export const PEOPLE_IDS = [2, 3, 4, 5];
@@ -31,7 +32,7 @@ const MAX_SESSIONS = 200;
  * What the extension's KeyAudit records on the contact whose key changed (activity type
  * `apikeytab_key_changed`, status Completed). Never any part of a key.
  * @typedef {{id: number, subject: KeyChangeSubject, date: string, sourceContactId: number, targetContactId: number}} KeyChangeActivity
- * @typedef {'API key generated' | 'API key replaced' | 'API key revoked'} KeyChangeSubject
+ * @typedef {'API key generated' | 'API key replaced' | 'API key revoked' | 'API key expired'} KeyChangeSubject
  * @typedef {{user: string, createdAt: number}} Session
  * @typedef {{
  *   siteKey: string,
@@ -40,11 +41,12 @@ const MAX_SESSIONS = 200;
  *   activities: KeyChangeActivity[],
  *   authxGrants: Record<string, boolean>,
  *   sessions: Record<string, Session>,
+ *   lifecycle: import('./lifecycle.mjs').LifecycleData,
  *   tokens?: unknown,
  * }} DemoData
  */
 
-const SUBJECTS = ['API key generated', 'API key replaced', 'API key revoked'];
+const SUBJECTS = ['API key generated', 'API key replaced', 'API key revoked', 'API key expired'];
 
 /**
  * The subject KeyAudit gives a change from `before` to `after` (as saved), or null when the key did
@@ -64,13 +66,15 @@ export function keyChangeSubject(before, after) {
 
 /** @returns {DemoData} */
 function seedData() {
+  const apiKeys = Object.fromEntries(CONTACT_IDS.map((id) => [id, INTEGRATION_IDS.includes(id) ? seedApiKey(id) : null]));
   return {
     siteKey: randomBytes(24).toString('base64url'),
-    apiKeys: Object.fromEntries(CONTACT_IDS.map((id) => [id, INTEGRATION_IDS.includes(id) ? seedApiKey(id) : null])),
+    apiKeys,
     modifiedDates: {},
     activities: [],
     authxGrants: Object.fromEntries(GRANTABLE_CONTACT_IDS.map((id) => [id, false])),
     sessions: {},
+    lifecycle: seedLifecycle(apiKeys, civicrmTimestamp(new Date())),
   };
 }
 
@@ -95,6 +99,7 @@ function normalize(parsed) {
   }
   // Temporary tokens' own part (signing key, audit), checked by demo/lib/tokens.mjs on first use.
   if (raw.tokens !== undefined) data.tokens = raw.tokens;
+  data.lifecycle = normalizeLifecycle(raw.lifecycle, CONTACT_IDS, civicrmTimestamp(new Date()));
   for (const id of GRANTABLE_CONTACT_IDS) {
     if (typeof raw.authxGrants?.[id] === 'boolean') data.authxGrants[id] = raw.authxGrants[id];
   }
@@ -209,13 +214,17 @@ export class DemoStore {
    * @param {number} contactId
    * @param {string | null} apiKey as the column holds it
    * @param {number} sourceContactId who made the change (the contact itself when nobody is logged in)
+   * @param {{subject?: KeyChangeSubject}} [audit] the daily job's revoke is "API key expired"
    */
-  async setApiKey(contactId, apiKey, sourceContactId) {
+  async setApiKey(contactId, apiKey, sourceContactId, audit = {}) {
     const now = civicrmTimestamp(new Date());
     const subject = keyChangeSubject(this.apiKey(contactId), apiKey);
     if (subject !== null) {
       const id = Math.max(0, ...this.data.activities.map((activity) => activity.id)) + 1;
-      this.data.activities.push({ id, subject, date: now, sourceContactId, targetContactId: contactId });
+      this.data.activities.push({ id, subject: audit.subject ?? subject, date: now, sourceContactId, targetContactId: contactId });
+      // As the extension's KeyRecordSync: a key change the audit trail sees starts the key's row
+      // afresh ("Never used"), or removes it, in the same write.
+      startKeyRecord(this.data.lifecycle, contactId, apiKey, sourceContactId, now);
     }
     this.data.apiKeys[contactId] = apiKey;
     this.data.modifiedDates[contactId] = now;

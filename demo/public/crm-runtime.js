@@ -15,6 +15,8 @@
 
   CRM.$ = $;
   CRM.config = $.extend({}, CRM.config, { cid: settings.cid });
+  // What the page's PHP adds with Civi::resources()->addVars() (the overview's siteTime).
+  CRM.vars = $.extend(true, {}, CRM.vars, settings.vars || {});
 
   // usage: var ts = CRM.ts('apikeytab'); ts('Key of %1', {1: name})
   CRM.ts = function () {

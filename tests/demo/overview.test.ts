@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTACTS, displayName } from '../../demo/lib/civicrm.mjs';
 import { INTEGRATION_IDS, seedApiKey } from '../../demo/lib/store.mjs';
 import { keyHolderQuery } from '../../src/overview/keyHolders';
-import { api4, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
+import { api4, control, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
 
 const PAGE_SIZE = 25;
 const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
@@ -48,13 +48,14 @@ const storedActivities = (): { date: string; targetContactId: number }[] => JSON
 describe('the seed', () => {
   useInProcessDemo((started) => ({ demo, admin } = started));
 
-  it('keeps contacts 2 to 5 without keys and adds 40 integrations with fixed keys', () => {
-    expect(INTEGRATION_IDS).toEqual(Array.from({ length: 40 }, (_, index) => index + 6));
-    expect(Object.keys(CONTACTS).map(Number)).toEqual([2, 3, 4, 5, ...INTEGRATION_IDS]);
-    expect(displayName(6)).toBe('Integration 01');
-    expect(displayName(45)).toBe('Integration 40');
+  it('keeps contacts 2 to 6 without keys and adds 40 integrations with fixed keys', () => {
+    expect(INTEGRATION_IDS).toEqual(Array.from({ length: 40 }, (_, index) => index + 7));
+    expect(Object.keys(CONTACTS).map(Number)).toEqual([2, 3, 4, 5, 6, ...INTEGRATION_IDS]);
+    expect(displayName(6)).toBe('Rita Reader');
+    expect(displayName(7)).toBe('Integration 01');
+    expect(displayName(46)).toBe('Integration 40');
     const stored = JSON.parse(readFileSync(demo.dataFile, 'utf8')).apiKeys;
-    for (const id of [2, 3, 4, 5]) expect(stored[id]).toBeNull();
+    for (const id of [2, 3, 4, 5, 6]) expect(stored[id]).toBeNull();
     for (const id of INTEGRATION_IDS) {
       expect(stored[id]).toBe(seedApiKey(id));
       expect(stored[id]).toMatch(/^[A-Za-z0-9]{32}$/);
@@ -80,10 +81,22 @@ describe('the overview query', () => {
     expect(await rows(50)).toEqual([]);
   });
 
-  it('answers exactly id, display_name, key_hint and last_changed, in that order', async () => {
+  it('answers exactly what the page selects, in that order', async () => {
     const [row] = await rows(0);
-    expect(Object.keys(row)).toEqual(['id', 'display_name', 'key_hint', 'last_changed']);
-    expect(row).toEqual({ id: 6, display_name: 'Integration 01', key_hint: lastHint(seedApiKey(6)), last_changed: null });
+    const names = keyHolderQuery(0, PAGE_SIZE).select.map((item) => item.split(' AS ').at(-1));
+    expect(Object.keys(row)).toEqual(names);
+    expect(row).toMatchObject({ id: 7, display_name: 'Integration 01', is_deleted: false, key_hint: lastHint(seedApiKey(7)), last_changed: null });
+  });
+
+  it('lists a contact in the trash, is_deleted true, as wire 37; without the condition it is missing, as wire 36', async () => {
+    await control(demo, 'POST', '/demo/trash', { contactId: 8, trashed: true }, admin);
+    const [, second] = await rows(0);
+    expect(second).toMatchObject({ id: 8, display_name: 'Integration 02', is_deleted: true });
+    const { where: _where, ...rest } = keyHolderQuery(0, PAGE_SIZE);
+    const hidden = await api4(demo, 'Contact', 'get', { ...rest, where: [['api_key', 'IS NOT EMPTY']] }, { cookie: admin });
+    expect(hidden.json.values.map((row: { id: number }) => row.id)).not.toContain(8);
+    await control(demo, 'POST', '/demo/trash', { contactId: 8, trashed: false }, admin);
+    expect((await rows(0))[1]).toMatchObject({ id: 8, is_deleted: false });
   });
 
   it('never answers a whole key, only its last 4 characters', async () => {
@@ -161,16 +174,17 @@ describe('the overview query', () => {
 describe('who may list keys', () => {
   useInProcessDemo((started) => ({ demo, admin } = started));
 
-  // CiviCRM would drop the api_key condition silently for them (current cores; older ones fail with
-  // "Invalid field") and list every contact they can see, without key_hint. The demo refuses any
-  // api_key condition from them instead, as it does for the tab's uniqueness check: see
-  // docs/overview-query.md.
-  it.each(['staff', 'self'] as const)('%s: HTTP 403 with the generic message, and no contact', async (name) => {
+  // CiviCRM drops the api_key condition silently for them (Api4Query::treeWalkClauses; older cores
+  // fail with "Invalid field") and lists every contact they can see, without key_hint: the page
+  // reads a row without key_hint as a refusal (docs/overview-query.md).
+  it.each(['staff', 'self'] as const)('%s: HTTP 200, every contact, and no key_hint', async (name) => {
     const cookie = await logIn(demo, name);
-    const answer = await page(0, cookie);
-    expect(answer.status).toBe(403);
-    expect(answer.json.error_message).toMatch(/^Sorry an error occurred and your request was not completed\. \(Error ID: /);
-    expect(answer.text).not.toContain('Integration');
+    const answer = await page(0, cookie, { limit: 100 });
+    expect(answer.status).toBe(200);
+    expect(answer.json.values.length).toBe(Object.keys(CONTACTS).length);
+    for (const row of answer.json.values) expect(Object.keys(row)).not.toContain('key_hint');
+    // Contacts without a key are listed too: the condition was dropped, not applied.
+    expect(answer.json.values.map((row: { display_name: string }) => row.display_name)).toContain('Jane Doe');
   });
 
   it('staff selecting RIGHT(api_key, 4) without the condition get the contacts without key_hint, as CiviCRM drops the expression', async () => {
@@ -263,12 +277,12 @@ describe('the page', () => {
   });
 
   it("opens a row's link, civicrm/contact/view with selectedChild=apikey, on that contact's API Key tab", async () => {
-    const { response, document } = await open('/civicrm/contact/view?reset=1&cid=17&selectedChild=apikey', admin);
+    const { response, document } = await open('/civicrm/contact/view?reset=1&cid=18&selectedChild=apikey', admin);
     expect(response.status).toBe(200);
     expect(document.querySelector('h1.crm-page-title')?.textContent?.trim()).toBe('Integration 12');
     expect(document.querySelector('li#tab_apikey')?.getAttribute('aria-selected')).toBe('true');
     const tab = document.querySelector('crm-api-key-tab')!;
-    expect(JSON.parse(tab.getAttribute('key-hint')!)).toBe(lastHint(seedApiKey(17)));
+    expect(JSON.parse(tab.getAttribute('key-hint')!)).toBe(lastHint(seedApiKey(18)));
     expect(JSON.parse(tab.getAttribute('has-key')!)).toBe(true);
   });
 

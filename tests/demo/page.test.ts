@@ -23,8 +23,25 @@ async function openPage(query: string, cookie?: string) {
 function bindings(document: Document) {
   const tab = document.querySelector('#contact-apikey crm-angular-js[modules="crmApiKey"] crm-api-key-tab');
   if (!tab) return null;
-  return Object.fromEntries(['contact-id', 'has-key', 'can-view', 'key-hint', 'last-change'].map((name) => [name, JSON.parse(tab.getAttribute(name)!)]));
+  return Object.fromEntries(
+    ['contact-id', 'has-key', 'can-view', 'key-hint', 'last-change', 'can-edit', 'in-trash', 'site-time'].map((name) => [name, JSON.parse(tab.getAttribute(name)!)]),
+  );
 }
+
+/** A tab entry as ContactTab gives it: its id, and every binding of docs/design-1.1.md. */
+const ENTRY = {
+  id: 'apikey',
+  contact_id: 3,
+  has_key: false,
+  can_view: true,
+  key_hint: null,
+  last_change: null,
+  can_edit: true,
+  in_trash: false,
+  site_time: { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:00:00' },
+  lifecycle: null,
+  token: null,
+};
 
 describe('who sees the API Key tab', () => {
   it.each<[DemoUserName, number, boolean]>([
@@ -36,6 +53,8 @@ describe('who sees the API Key tab', () => {
     ['self', 2, false],
     ['staff', 4, false],
     ['staff', 3, false],
+    ['reader', 3, true],
+    ['reader', 6, true],
   ])('%s on contact %i: %s', async (user, cid, shown) => {
     const { document } = await openPage(`?user=${user}&cid=${cid}`);
     expect(document.querySelector('li#tab_apikey') !== null).toBe(shown);
@@ -146,6 +165,48 @@ describe('sessions from the page', () => {
   });
 });
 
+describe('what the tab is told about the viewer, the contact and the site (1.1)', () => {
+  it('the reader may read keys but not change them: can-edit false, everywhere', async () => {
+    const reader = await logIn(demo, 'reader');
+    for (const cid of [3, 6]) {
+      const tab = bindings((await openPage(`?cid=${cid}`, reader)).document)!;
+      expect(tab).toMatchObject({ 'contact-id': cid, 'can-view': true, 'can-edit': false, 'in-trash': false });
+    }
+  });
+
+  it('the administrator may change them: can-edit true', async () => {
+    expect(bindings((await openPage('?cid=3', admin)).document)).toMatchObject({ 'can-edit': true, 'can-view': true });
+  });
+
+  it('a contact in the trash: in-trash true, and false again once restored', async () => {
+    await control(demo, 'POST', '/demo/trash', { contactId: 3, trashed: true }, admin);
+    expect(bindings((await openPage('?cid=3', admin)).document)).toMatchObject({ 'in-trash': true });
+    await control(demo, 'POST', '/demo/trash', { contactId: 3, trashed: false }, admin);
+    expect(bindings((await openPage('?cid=3', admin)).document)).toMatchObject({ 'in-trash': false });
+  });
+
+  it('only the administrator may move contacts to the trash, and only contacts of the demo', async () => {
+    const reader = await logIn(demo, 'reader');
+    expect((await control(demo, 'POST', '/demo/trash', { contactId: 3, trashed: true }, reader)).status).toBe(403);
+    expect((await control(demo, 'POST', '/demo/trash', { contactId: 99, trashed: true }, admin)).status).toBe(400);
+    expect((await control(demo, 'POST', '/demo/trash', { contactId: 3, trashed: 'yes' }, admin)).status).toBe(400);
+  });
+
+  it("site-time: CiviCRM's default formats, en_US, and the site's now (UTC) to the second", async () => {
+    const before = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    const { 'site-time': siteTime } = bindings((await openPage('?cid=3', admin)).document)!;
+    const after = new Date().toISOString().slice(0, 19).replace('T', ' ');
+    expect(siteTime).toMatchObject({ format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US' });
+    expect(siteTime.now >= before && siteTime.now <= after).toBe(true);
+  });
+
+  it('the overview page gets the same site time as CRM.vars.apikeytab.siteTime', async () => {
+    const { document } = await openPage('civicrm/admin/apikeys', admin);
+    const settings = JSON.parse(document.getElementById('crm-demo-settings')!.textContent!);
+    expect(settings.vars.apikeytab.siteTime).toMatchObject({ format: '%B %E%f, %Y %l:%M %P', locale: 'en_US' });
+  });
+});
+
 describe('rendering the tab template', () => {
   it('fills {$block.x|@json|escape} and nothing else', () => {
     expect(renderTabTemplate('<x a="{$block.a|@json|escape}">', { a: 'q"' })).toBe('<x a="&quot;q\\&quot;&quot;">');
@@ -161,11 +222,22 @@ describe('rendering the tab template', () => {
     expect(inert.last_change.by.replace(/\u200B/g, '')).toBe(hostile);
     expect(inert.key_hint).toBe('{\u200B{\u200B{1');
     expect(inertToAngular({ a: 1, b: null, c: [false, 'x{y}'] })).toEqual({ a: 1, b: null, c: [false, 'x{y}'] });
-    const rendered = renderTabTemplate(tabTemplate, inert);
+    const rendered = renderTabTemplate(tabTemplate, { ...ENTRY, ...inert });
+    expect(rendered).toContain('key-hint="&quot;{\u200B{\u200B{1&quot;"');
     expect(rendered).not.toContain('{{');
   });
 
-  it('accepts the extension’s real template', () => {
-    expect(() => renderTabTemplate(tabTemplate, { contact_id: 3, has_key: false, can_view: true, key_hint: null, last_change: null })).not.toThrow();
+  it('accepts the extension’s real template, with every binding it names', () => {
+    const rendered = renderTabTemplate(tabTemplate, ENTRY);
+    expect(rendered).toContain('contact-id="3"');
+    expect(rendered).toContain('can-edit="true"');
+    expect(() => renderTabTemplate(tabTemplate, { id: 'apikey', contact_id: 3 })).toThrow(/has_key/);
+  });
+
+  it('fills the bindings on 5.x, where the entry is $tabValue, as on 6.x, where it is $block', () => {
+    const six = renderTabTemplate(tabTemplate, ENTRY, { core: '6' });
+    const five = renderTabTemplate(tabTemplate, ENTRY, { core: '5' });
+    expect(five).toBe(six);
+    expect(five).toContain('site-time="{&quot;format&quot;:&quot;%B %E%f, %Y %l:%M %P&quot;');
   });
 });

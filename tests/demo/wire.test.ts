@@ -148,3 +148,80 @@ describe('the demo answers like the captured CiviCRM 6.15', () => {
     });
   }
 });
+
+// Wire 35-39 (6.15.5, "Seen on 6.15.5 since the first release"): the trash and per-contact edit
+// access. The captured site's contacts are not the demo's (contact 48 "Trash Probe", the user
+// "keyviewer"), so each exchange is set up on a demo contact in the same state, and compared with
+// the capture where the demo's ids and names stand in for the captured ones.
+describe('the demo answers like CiviCRM 6.15.5 on the trash and on edit access (wire 35-39)', () => {
+  let demo: InProcessDemo;
+  let admin: string;
+  let reader: string;
+  const [w35, w36, w37, w38, w39] = ['35', '36', '37', '38', '39'].map((number) =>
+    parseCapture(readdirSync(wireDirectory).find((file) => file.startsWith(number))!),
+  );
+  // A contact without a user account, like the captured contact 48.
+  const TRASHED = 46;
+  const TRASH_KEY = w35.headers.find(([name]) => name === 'X-Civi-Auth')![1].replace('Bearer ', '');
+
+  beforeAll(async () => {
+    demo = await startInProcessDemo();
+    admin = await logIn(demo, 'admin');
+    reader = await logIn(demo, 'reader');
+    expect((await control(demo, 'POST', '/demo/set-key', { cid: TRASHED, api_key: TRASH_KEY }, admin)).status).toBe(200);
+    expect((await control(demo, 'POST', '/demo/trash', { contactId: TRASHED, trashed: true }, admin)).status).toBe(200);
+  });
+  afterAll(() => demo.dispose());
+
+  /** The captured request, sent as the given demo user (or with the given extra headers). */
+  async function replay(capture: Exchange, cookie: string | null, extraHeaders: Record<string, string> = {}) {
+    const headers = new Headers();
+    for (const [name, value] of capture.headers) {
+      if (!['host', 'content-length', 'connection', 'cookie', 'x-civi-key'].includes(name.toLowerCase())) headers.set(name, value);
+    }
+    if (cookie) headers.set('Cookie', cookie);
+    for (const [name, value] of Object.entries(extraHeaders)) headers.set(name, value);
+    const response = await fetch(new URL(capture.path, demo.url), { method: capture.method, headers, body: capture.method === 'GET' ? undefined : capture.body });
+    const text = await response.text();
+    expect(response.status).toBe(capture.status);
+    expect(mediaType(response.headers.get('content-type'))).toBe(mediaType(capture.contentType));
+    return { text, json: JSON.parse(text) };
+  }
+
+  it('35: the key of a trashed contact still authenticates through authx (with the site key)', async () => {
+    const siteKey = JSON.parse(readFileSync(demo.dataFile, 'utf8')).siteKey;
+    const { json } = await replay(w35, null, { 'X-Civi-Key': siteKey });
+    expect(json).toEqual({ ...JSON.parse(w35.responseBody), contact_id: TRASHED });
+  });
+
+  it('36: Contact.get of the key holders hides the trashed contact unless the where names is_deleted', async () => {
+    const { json } = await replay(w36, admin);
+    const captured = JSON.parse(w36.responseBody);
+    expect(Object.keys(json.values[0])).toEqual(Object.keys(captured.values[0]));
+    expect(json.values.map((row: { id: number }) => row.id)).not.toContain(TRASHED);
+    expect(json.values.every((row: { is_deleted: boolean }) => row.is_deleted === false)).toBe(true);
+    expect(json.count).toBe(json.values.length);
+  });
+
+  it('37: with is_deleted IN [false, true] the trashed contact is listed, is_deleted true', async () => {
+    const { json } = await replay(w37, admin);
+    const hidden = (await replay(w36, admin)).json;
+    const captured = JSON.parse(w37.responseBody);
+    const trashedRow = captured.values.find((row: { is_deleted: boolean }) => row.is_deleted);
+    expect(json.values.find((row: { id: number }) => row.id === TRASHED)).toEqual({ ...trashedRow, id: TRASHED, display_name: 'Integration 40' });
+    // Exactly one more than without the condition, as 3 against 2 in the captures.
+    expect(json.count - hidden.count).toBe(captured.count - JSON.parse(w36.responseBody).count);
+  });
+
+  it('38: a viewer with edit api keys but no edit access to the contact gets the generic 403 on a key change', async () => {
+    const before = await control(demo, 'POST', '/demo/set-key', { cid: 3, api_key: 'VmfmzWeiKWAvyI5t5xDseR0EYqCDNCMt' }, admin);
+    expect(before.status).toBe(200);
+    const { text } = await replay(w38, reader);
+    expectSameBody(text, w38);
+  });
+
+  it('39: the same viewer reads the key (which 38 left unchanged)', async () => {
+    const { text } = await replay(w39, reader);
+    expectSameBody(text, w39);
+  });
+});

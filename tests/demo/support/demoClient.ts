@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { startDemoServer } from '../../../demo/server.mjs';
 
-export type DemoUserName = 'admin' | 'self' | 'staff';
+export type DemoUserName = 'admin' | 'self' | 'staff' | 'reader';
 
 export interface InProcessDemo {
   url: string;
