@@ -24,9 +24,9 @@ import { RequestTooLarge, bearerKey, isAjax, readBody, sessionCookie, sessionTok
 import { renderAccessDenied, renderContactSummary, renderKeyOverview } from './lib/page.mjs';
 import { DemoStore, GRANTABLE_CONTACT_IDS } from './lib/store.mjs';
 import { keyRecordApi4 } from './lib/keyRecords.mjs';
+import { tokenApi4, tokenControl } from './lib/tokens.mjs';
 import { clientAddress } from './lib/lifecycle.mjs';
 import { SETTINGS_PATH, lifecycleControl, settingsPage } from './lib/lifecycleRoutes.mjs';
-import { tokenApi4, tokenControl } from './lib/tokens.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const API_KEY_COLUMN_WIDTH = 32;
@@ -175,7 +175,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const { user, headers } = viewer;
     const cidParameter = url.searchParams.get('cid');
     const contactId = cidParameter === null ? (user.name === 'self' ? user.contactId : 3) : Number(cidParameter);
-    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 2 to 45.`, headers);
+    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 2 to 46.`, headers);
     const html = await renderContactSummary({ root, user, contactId, selectedTab: url.searchParams.get('selectedChild') ?? 'summary', store });
     return htmlReply(200, html, headers);
   }
@@ -242,8 +242,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
       default:
         break;
     }
-    if (entity === 'AuthxCredential') return tokenApi4({ action, params, user, store });
     if (entity === 'ApiKeyRecord') return keyRecordApi4({ action, params, user, store });
+    if (entity === 'AuthxCredential') return tokenApi4({ action, params, user, store });
     return api4({ entity, action, params, user, store, options: fault?.fault === 'altered' ? { alterApiKey: alteredApiKey } : {} });
   }
 
@@ -260,7 +260,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const lifecycleReply = await lifecycleControl({ request, path, user: session(request).user, store });
     if (lifecycleReply !== null) return lifecycleReply;
     if (path === '/demo/requests' && method === 'GET') return jsonReply(200, { counts: Object.fromEntries(requestCounts) });
-    const allowed = { '/demo/faults': ['POST', 'DELETE'], '/demo/requests': ['GET', 'DELETE'], '/demo/set-key': ['POST'], '/demo/authx-grant': ['POST'] }[path];
+    const allowed = { '/demo/faults': ['POST', 'DELETE'], '/demo/requests': ['GET', 'DELETE'], '/demo/set-key': ['POST'], '/demo/authx-grant': ['POST'], '/demo/trash': ['POST'] }[path];
     if (!allowed) return plainReply(404, 'Not Found');
     if (!allowed.includes(method)) return methodNotAllowed(allowed);
     if (!isAjax(request)) return AJAX_ONLY_REPLY;
@@ -283,10 +283,19 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     }
     if (!canReadKeys(current.user)) return jsonReply(403, { error_message: 'Only the administrator may do this.' });
     const input = parseJsonObject(body) ?? {};
+    if (path === '/demo/trash') {
+      // Contact.delete with useTrash, and its restore: is_deleted only; the key stays (wire 35).
+      if (!current.user.permissions.includes('administer CiviCRM')) return jsonReply(403, { error_message: 'Only the administrator may do this.' });
+      if (!Object.hasOwn(CONTACTS, input.contactId) || typeof input.trashed !== 'boolean') {
+        return jsonReply(400, { error_message: 'Send {"contactId": a contact of this demo, "trashed": true or false}.' });
+      }
+      await store.setTrashed(input.contactId, input.trashed);
+      return jsonReply(200, { contact_id: input.contactId, trashed: input.trashed });
+    }
     const contactId = input.cid;
     if (path === '/demo/set-key') {
       const apiKey = input.api_key;
-      if (!Object.hasOwn(CONTACTS, contactId)) return jsonReply(400, { error_message: '"cid" must be a contact of this demo, 2 to 45.' });
+      if (!Object.hasOwn(CONTACTS, contactId)) return jsonReply(400, { error_message: '"cid" must be a contact of this demo, 2 to 46.' });
       if (!(apiKey === null || (typeof apiKey === 'string' && apiKey !== '' && [...apiKey].length <= API_KEY_COLUMN_WIDTH))) {
         return jsonReply(400, { error_message: '"api_key" must be null or a string of 1 to 32 characters.' });
       }

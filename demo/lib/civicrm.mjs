@@ -2,8 +2,8 @@
 // ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
 import { createHash, randomInt } from 'node:crypto';
 import { INTEGRATION_IDS } from './store.mjs';
-import { joinedKeyRecord, keyHasExpired, recordKeyUse, siteTimestamp, splitKeyRecordJoin } from './lifecycle.mjs';
 import { authenticateJwt } from './tokens.mjs';
+import { joinedKeyRecord, keyHasExpired, recordKeyUse, siteTimestamp, splitKeyRecordJoin } from './lifecycle.mjs';
 
 /**
  * @typedef {{status: number, headers: Record<string, string>, body: string}} Reply
@@ -35,6 +35,14 @@ export const USERS = {
     label: 'staff (no key permissions)',
     permissions: ['access CiviCRM', 'view all contacts', 'edit all contacts'],
   },
+  // As the captured keyviewer (wire 38, 39): reads every key, may change none of another contact's.
+  reader: {
+    name: 'reader',
+    contactId: 6,
+    userId: 4,
+    label: 'reader (edit api keys, cannot edit contacts)',
+    permissions: ['access CiviCRM', 'access AJAX API', 'view all contacts', 'edit api keys'],
+  },
 };
 
 export const DEFAULT_USER = 'admin';
@@ -48,9 +56,10 @@ export const CONTACTS = {
   3: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.org', hash: '01a2e3adbc6f53d370898c2114b1f5d8', createdDate: '2026-11-30 04:24:39' },
   4: { firstName: 'Sam', lastName: 'Staffer', email: 'sam.staffer@example.org', hash: '7b1f0c9d2e3a4b5c6d7e8f9a0b1c2d3e', createdDate: '2026-11-30 04:24:55' },
   5: { firstName: 'Kim', lastName: 'Selfkey', email: 'kim.selfkey@example.org', hash: '48d8c03e874249449bd450f7fd08832e', createdDate: '2026-11-30 04:25:29' },
+  6: { firstName: 'Rita', lastName: 'Reader', email: 'rita.reader@example.org', hash: '5c0d6f4e3b2a19087f6e5d4c3b2a1908', createdDate: '2026-11-30 04:26:02' },
   ...Object.fromEntries(
     INTEGRATION_IDS.map((id) => {
-      const number = String(id - 5).padStart(2, '0');
+      const number = String(id - 6).padStart(2, '0');
       const hash = createHash('md5').update(`integration ${id}`).digest('hex');
       return [id, { firstName: 'Integration', lastName: number, email: `integration-${number}@example.org`, hash, createdDate: '2026-11-30 05:00:00' }];
     }),
@@ -81,6 +90,29 @@ export function hasPermission(user, permission, store) {
 /** @param {DemoUser | null} user */
 export function canReadKeys(user) {
   return user !== null && (user.permissions.includes('administer CiviCRM') || user.permissions.includes('edit api keys'));
+}
+
+/**
+ * Edit access to the contact record, which core requires of any update, api_key too (wire 38):
+ * CRM_Contact_BAO_Contact_Permission::allow($cid, EDIT). The demo's admin role holds every
+ * permission (Standalone), so `administer CiviCRM` stands for `edit all contacts` there.
+ * @param {DemoUser | null} user
+ * @param {number} contactId
+ */
+export function canEditContact(user, contactId) {
+  if (user === null) return false;
+  const has = (/** @type {string} */ permission) => user.permissions.includes(permission);
+  return has('administer CiviCRM') || has('edit all contacts') || (user.contactId === contactId && has('edit my contact'));
+}
+
+/**
+ * Whether a Contact.get leaves trashed contacts in: CiviCRM adds `is_deleted = FALSE` (the field's
+ * default) unless the where names is_deleted, or fetches by id (AbstractGetAction::setDefaultWhereClause).
+ * @param {unknown} where
+ */
+function includesTrash(where) {
+  if (!Array.isArray(where)) return false;
+  return where.some((clause) => Array.isArray(clause) && (clause[0] === 'is_deleted' || (clause[0] === 'id' && (clause[1] === '=' || clause[1] === 'IN'))));
 }
 
 /**
@@ -194,7 +226,7 @@ function storedRecord(id, store) {
     addressee_id: 1,
     addressee_display: displayName(id),
     is_deceased: false,
-    is_deleted: false,
+    is_deleted: store.isTrashed(id),
     created_date: contact.createdDate,
     modified_date: store.modifiedDate(id) ?? contact.createdDate,
     preferred_mail_format: 'Both',
@@ -221,8 +253,9 @@ class Api4Error extends Error {
 
 /**
  * `=`, `!=` and `IN` on any field the viewer may read. A condition on `api_key` from someone who
- * may not read keys is refused rather than ignored: ignoring it would make a uniqueness check
- * match every contact, and honouring it would let them probe other people's keys.
+ * may not read keys is dropped without an error, as CiviCRM does (Api4Query::treeWalkClauses
+ * catches the UnauthorizedException of a field the viewer may not see and renders nothing): the
+ * answer then lists every contact, without api_key.
  * @param {unknown} where
  * @param {DemoUser | null} user
  * @returns {(record: Record<string, unknown>) => boolean}
@@ -235,7 +268,7 @@ function whereFilter(where, user) {
       throw new Api4Error(500, 'Invalid where clause.');
     }
     const [field, operator, expected] = clause;
-    if (field === 'api_key' && !canReadKeys(user)) throw new Api4Error(403, 'Permission denied to filter on api key');
+    if (field === 'api_key' && !canReadKeys(user)) return () => true;
     /** @param {Record<string, unknown>} record */
     const actual = (record) => (field === 'id' ? record.id : record[field]);
     const comparable = field === 'id' ? asContactId : (/** @type {unknown} */ value) => value;
@@ -423,7 +456,9 @@ function ordering(orderBy, readableFields, aliases) {
 function contactGet(params, user, store) {
   const unknown = Object.keys(params).filter((name) => !GET_PARAMETERS.includes(name));
   if (unknown.length > 0) throw new Api4Error(500, `The demo does not implement the parameter "${unknown[0]}" of Contact.get.`);
-  const matches = whereFilter(params.where, user);
+  const filter = whereFilter(params.where, user);
+  const withTrash = includesTrash(params.where);
+  const matches = (/** @type {Record<string, unknown>} */ record) => (withTrash || record.is_deleted !== true) && filter(record);
   // The overview's LEFT join on ApiKeyRecord (demo/lib/lifecycle.mjs). CiviCRM skips a join on an
   // entity the viewer may not get (Api4SelectQuery::addExplicitJoins), so its fields are unknown.
   let keyRecord;
@@ -499,6 +534,8 @@ async function contactUpdate(params, user, store, options) {
     : Object.keys(CONTACTS).map((id) => storedRecord(Number(id), store)).filter(whereFilter(params.where, user)).map((record) => /** @type {number} */ (record.id));
   if (targets.some((id) => id === null || !Object.hasOwn(CONTACTS, id))) return contactNotFoundReply(user);
   const ids = /** @type {number[]} */ (targets);
+  // Any update needs edit access to the contact, on top of the api_key rules (wire 38).
+  if (ids.some((id) => !canEditContact(user, id))) throw new Api4Error(403, 'Permission denied to modify contact record');
   const changesKey = Object.hasOwn(values, 'api_key');
   if (changesKey && ids.some((id) => !canWriteKey(user, id))) throw new Api4Error(403, 'Permission denied to modify api key');
   if (changesKey && values.api_key !== null && typeof values.api_key === 'object') throw new Api4Error(500, 'api_key is not a valid string.');

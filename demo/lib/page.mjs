@@ -4,11 +4,11 @@
 // working tree on each request so edits show on reload.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CONTACTS, USERS, canReadKeys, canWriteKey, displayName, userOfContact } from './civicrm.mjs';
+import { CONTACTS, USERS, canEditContact, canReadKeys, canWriteKey, displayName, userOfContact } from './civicrm.mjs';
 import { FAULTS, DEFAULT_SLOW_DELAY_MS } from './faults.mjs';
-import { GRANTABLE_CONTACT_IDS, PEOPLE_IDS } from './store.mjs';
-import { tokenBinding } from './tokens.mjs';
+import { GRANTABLE_CONTACT_IDS, PEOPLE_IDS, civicrmTimestamp } from './store.mjs';
 import { lifecycleBinding } from './lifecycle.mjs';
+import { tokenBinding } from './tokens.mjs';
 
 const HTML_ENTITIES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#039;' };
 
@@ -50,20 +50,44 @@ function scriptJson(/** @type {unknown} */ value) {
 }
 
 /**
- * Renders the tab template the way Smarty would for the one construct it may use,
- * `{$block.NAME|@json|escape}`. Any other tag is refused, so the template stays as simple as the
- * Smarty 5 traps in the README require.
- * @param {string} template
- * @param {Record<string, unknown>} block
+ * The one choice the tab template makes: its entry is `$block` on 6.x, `$tabValue` on 5.x
+ * (README, "The tab template's variable differs by version"), put into one variable.
  */
-export function renderTabTemplate(template, block) {
-  return template.replace(/\{[^\s}][^}]*\}/g, (tag) => {
-    const binding = /^\{\$block\.([A-Za-z_][A-Za-z0-9_]*)\|@json\|escape\}$/.exec(tag);
+const ENTRY_CHOICE = /\{if isset\(\$block\.id\) and \$block\.id eq 'apikey'\}\{assign var='(\w+)' value=\$block\}\{else\}\{assign var='\1' value=\$tabValue\}\{\/if\}/;
+
+/**
+ * Renders the tab template the way Smarty would for the constructs it may use: `{* comments *}`,
+ * the entry choice above, and `{$VAR.NAME|@json|escape}`. Any other tag is refused, so the
+ * template stays as simple as the Smarty 5 traps in the README require. `core` says how the
+ * contact summary hands the entry over: as `$block` (6.x, the default) or `$tabValue` (5.x).
+ * @param {string} template
+ * @param {Record<string, unknown>} entry
+ * @param {{core?: '6' | '5'}} [options]
+ */
+export function renderTabTemplate(template, entry, { core = '6' } = {}) {
+  /** @type {Record<string, Record<string, unknown> | undefined>} */
+  const variables = core === '6' ? { block: entry } : { tabValue: entry };
+  let text = template.replace(/\{\*[\s\S]*?\*\}/g, '');
+  const choice = ENTRY_CHOICE.exec(text);
+  if (choice) {
+    variables[choice[1]] = variables.block?.id === 'apikey' ? variables.block : variables.tabValue;
+    text = text.replace(choice[0], '');
+  }
+  return text.replace(/\{[^\s}][^}]*\}/g, (tag) => {
+    const binding = /^\{\$(\w+)\.([A-Za-z_][A-Za-z0-9_]*)\|@json\|escape\}$/.exec(tag);
     if (!binding) throw new Error(`Unsupported Smarty tag in the tab template: ${tag}`);
-    const [, name] = binding;
-    if (!Object.hasOwn(block, name)) throw new Error(`The tab template uses $block.${name}, which the tab entry does not have.`);
-    return escapeHtml(JSON.stringify(block[name]));
+    const [, variable, name] = binding;
+    const values = variables[variable];
+    // Smarty renders an unset variable as null: what 1.0 showed on 5.x (the captured panel).
+    if (values === undefined) return escapeHtml(JSON.stringify(null));
+    if (!Object.hasOwn(values, name)) throw new Error(`The tab template uses $${variable}.${name}, which the tab entry does not have.`);
+    return escapeHtml(JSON.stringify(values[name]));
   });
+}
+
+/** What the site tells the tab about its clock and formats (ContactTab::siteTime()): core's defaults, on UTC. */
+export function siteTimeBinding() {
+  return { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: civicrmTimestamp(new Date()) };
 }
 
 /**
@@ -152,9 +176,10 @@ export function htmlDocument(title, body) {
  * @param {string} root
  * @param {import('./civicrm.mjs').DemoUser} user
  * @param {string} module
+ * @param {Record<string, unknown>} [vars] CRM.vars, as the page's PHP adds them
  */
-async function angularScripts(root, user, module) {
-  const settings = { cid: user.contactId, angRequires: await angularRequires(root), slowDelayMs: DEFAULT_SLOW_DELAY_MS };
+async function angularScripts(root, user, module, vars = {}) {
+  const settings = { cid: user.contactId, angRequires: await angularRequires(root), slowDelayMs: DEFAULT_SLOW_DELAY_MS, vars };
   return `<script type="application/json" id="crm-demo-settings">${scriptJson(settings)}</script>
   <script type="application/json" id="crm-demo-partials">${scriptJson(await partials(root, module))}</script>
   <script src="/assets/jquery.min.js"></script>
@@ -179,7 +204,7 @@ export async function renderKeyOverview({ root, user }) {
 ${renderTabTemplate(template, {})}
     </div>
   </main>
-  ${await angularScripts(root, user, 'crmApiKeyOverview')}`);
+  ${await angularScripts(root, user, 'crmApiKeyOverview', { apikeytab: { siteTime: siteTimeBinding() } })}`);
 }
 
 /**
@@ -242,11 +267,15 @@ export async function renderContactSummary({ root, user, contactId, selectedTab,
   if (showsKeyTab) {
     const template = await readFile(join(root, 'templates', 'apikeytab', 'ApiKeyTab.tpl'), 'utf8');
     const block = inertToAngular({
+      id: 'apikey',
       contact_id: contactId,
       has_key: apiKey !== null,
       can_view: canView,
       key_hint: canView && apiKey !== null ? [...apiKey].slice(-4).join('') : null,
       last_change: lastChange(store, contactId),
+      can_edit: canEditContact(user, contactId),
+      in_trash: store.isTrashed(contactId),
+      site_time: siteTimeBinding(),
       lifecycle: lifecycleBinding(store.data.lifecycle, contactId, apiKey, canView),
       token: tokenBinding(user, store),
     });

@@ -7,10 +7,10 @@ import { mkdir, open, readFile, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { normalizeLifecycle, seedLifecycle, startKeyRecord } from './lifecycle.mjs';
 
-/** The people of the demo: the administrator, Jane Doe, the staff member, the self-service user. */
-export const PEOPLE_IDS = [2, 3, 4, 5];
+/** The people of the demo: the administrator, Jane Doe, the staff member, the self-service user, the key reader. */
+export const PEOPLE_IDS = [2, 3, 4, 5, 6];
 /** Service contacts "Integration 01" to "Integration 40", each with a key, so the overview pages. */
-export const INTEGRATION_IDS = Array.from({ length: 40 }, (_, index) => 6 + index);
+export const INTEGRATION_IDS = Array.from({ length: 40 }, (_, index) => 7 + index);
 export const CONTACT_IDS = [...PEOPLE_IDS, ...INTEGRATION_IDS];
 export const GRANTABLE_CONTACT_IDS = [4, 5];
 
@@ -41,6 +41,7 @@ const MAX_SESSIONS = 200;
  *   activities: KeyChangeActivity[],
  *   authxGrants: Record<string, boolean>,
  *   sessions: Record<string, Session>,
+ *   trashed: Record<string, true>,
  *   lifecycle: import('./lifecycle.mjs').LifecycleData,
  *   tokens?: unknown,
  * }} DemoData
@@ -74,6 +75,7 @@ function seedData() {
     activities: [],
     authxGrants: Object.fromEntries(GRANTABLE_CONTACT_IDS.map((id) => [id, false])),
     sessions: {},
+    trashed: {},
     lifecycle: seedLifecycle(apiKeys, civicrmTimestamp(new Date())),
   };
 }
@@ -102,6 +104,9 @@ function normalize(parsed) {
   data.lifecycle = normalizeLifecycle(raw.lifecycle, CONTACT_IDS, civicrmTimestamp(new Date()));
   for (const id of GRANTABLE_CONTACT_IDS) {
     if (typeof raw.authxGrants?.[id] === 'boolean') data.authxGrants[id] = raw.authxGrants[id];
+  }
+  for (const id of CONTACT_IDS) {
+    if (raw.trashed?.[id] === true) data.trashed[id] = true;
   }
   for (const activity of Array.isArray(raw.activities) ? raw.activities : []) {
     if (
@@ -265,6 +270,25 @@ export class DemoStore {
    */
   async setAuthxGrant(contactId, granted) {
     this.data.authxGrants[contactId] = granted;
+    await this.save();
+  }
+
+  /**
+   * In the trash (Contact.delete with useTrash): `is_deleted`. The key stays and still
+   * authenticates (wire 35).
+   * @param {number} contactId
+   */
+  isTrashed(contactId) {
+    return this.data.trashed[contactId] === true;
+  }
+
+  /**
+   * @param {number} contactId
+   * @param {boolean} trashed
+   */
+  async setTrashed(contactId, trashed) {
+    if (trashed) this.data.trashed[contactId] = true;
+    else delete this.data.trashed[contactId];
     await this.save();
   }
 
