@@ -206,6 +206,18 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a failing lookup: null (the tab shows as in 1.0), logged without the key',
     "ContactTab hands it over in the tab's entry as `lifecycle`",
   ],
+  'tests/php/token-cases.php': [
+    'token binding: null without "generate any authx credential", and the crypto registry is not asked',
+    'token binding: {signing: true} with a SIGN key, {signing: false} without one (CIVICRM_SIGN_KEYS missing)',
+    'token binding: a registry that fails otherwise says {signing: false} and logs the cause',
+    'the tab entry carries the binding: null for a key administrator without the permission, {signing} for one with it',
+    'token audit: subscribes to civi.api.respond as an AutoSubscriber',
+    'token audit: AuthxCredential.create records "Temporary token issued (valid until <site date>)" on the contact, by the logged-in user, never the token',
+    "token audit: nobody logged in (cv): the token's contact is the source",
+    'token audit: other calls (APIv3 arrays, other entities and actions, no contact) record nothing',
+    'token audit: a failing activity write is logged without the token, and the response is untouched',
+    'managed/TokenActivityType.mgd.php declares the activity type apikeytab_token_issued, reserved, out of the New Activity menus',
+  ],
 };
 
 interface CaseResult {
