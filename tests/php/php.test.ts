@@ -319,8 +319,10 @@ describe('info.xml', () => {
     expect(info().version).toBe(pkg.version);
   });
 
-  it('declares exactly the mixins ang-php, entity-types-php, mgd-php, menu-xml, scan-classes and smarty', () => {
-    expect(info().mixins).toEqual(['ang-php@1.0.0', 'entity-types-php@2.0.0', 'mgd-php@1.0.0', 'menu-xml@1.0.0', 'scan-classes@1.0.0', 'smarty@1.0.0']);
+  // setting-php reads settings/apikeytab.setting.php; setting-admin (5.67+) makes its form at
+  // civicrm/admin/setting/apikeytab.
+  it('declares exactly the mixins ang-php, entity-types-php, mgd-php, menu-xml, scan-classes, setting-admin, setting-php and smarty', () => {
+    expect(info().mixins).toEqual(['ang-php@1.0.0', 'entity-types-php@2.0.0', 'mgd-php@1.0.0', 'menu-xml@1.0.0', 'scan-classes@1.0.0', 'setting-admin@1.0.0', 'setting-php@1.0.0', 'smarty@1.0.0']);
   });
 
   it('maps Civi\\ to a Civi folder that scan-classes can scan', () => {
