@@ -1,6 +1,6 @@
 // APIv4 entity ApiKeyRecord as the demo answers it (docs/design-1.1.md): get, setExpiry, and
 // expire (the daily job apikeytab_expire_keys), over the rows of demo/lib/lifecycle.mjs.
-import { CONTACTS, canReadKeys, canWriteKey, displayName, genericErrorReply, jsonReply, valuesReply } from './civicrm.mjs';
+import { CONTACTS, canEditContact, canReadKeys, canWriteKey, displayName, genericErrorReply, jsonReply, valuesReply } from './civicrm.mjs';
 import {
   KEY_RECORD_FIELDS,
   addDays,
@@ -37,10 +37,7 @@ function refusal(user, status, message) {
  * @param {number} contactId
  */
 export function mayChangeKey(user, contactId) {
-  const own = user.contactId === contactId;
-  const editAccess =
-    user.permissions.includes('administer CiviCRM') || user.permissions.includes('edit all contacts') || (own && user.permissions.includes('edit my contact'));
-  return canWriteKey(user, contactId) && editAccess;
+  return canWriteKey(user, contactId) && canEditContact(user, contactId);
 }
 
 const GET_PARAMETERS = ['select', 'where', 'orderBy', 'limit', 'offset'];

@@ -4,8 +4,10 @@
 // job revokes expired keys (audited "API key expired") and records one reminder per key due.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lifecycleBinding } from '../../demo/lib/lifecycle.mjs';
+import { keyHolderQuery } from '../../src/overview/keyHolders';
 import { api4, authxId, control, type InProcessDemo, logIn, siteKeyOf, useInProcessDemo } from './support/demoClient';
 
 const ADMIN_KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
@@ -128,7 +130,25 @@ describe('authx records the use of a key', () => {
   });
 });
 
+/** The `lifecycle` binding the contact summary hands the tab, as the browser reads it. */
+async function pageLifecycle(cid: number, cookie = admin) {
+  const html = await (await fetch(new URL(`/?cid=${cid}`, demo.url), { headers: { Cookie: cookie } })).text();
+  const tab = new JSDOM(html).window.document.querySelector('crm-api-key-tab');
+  return JSON.parse(tab!.getAttribute('lifecycle')!);
+}
+
 describe('the tab\'s lifecycle binding', () => {
+  it('comes with the page: after the curl example, Last used with the address for the admin, without it for the self-service user', async () => {
+    const self = await logIn(demo, 'self');
+    await setKey(5, KIM_KEY, self);
+    expect(await pageLifecycle(5)).toMatchObject({ last_used: null, usage_since: null, expires: null });
+    expect((await curl(KIM_KEY, siteKeyOf(demo))).status).toBe(200);
+    const forAdmin = await pageLifecycle(5);
+    expect(forAdmin.last_used).toEqual({ date: row(5)!.last_used_date, ip: '127.0.0.1' });
+    expect((await pageLifecycle(5, self)).last_used).toEqual({ date: row(5)!.last_used_date, ip: null });
+    expect(forAdmin.policy).toEqual({ default_days: null, max_days: null, notice_days: 7 });
+  });
+
   it('says when and from where to key readers, when only to others, and since when for an old key', async () => {
     await setKey(2, ADMIN_KEY);
     await authxId(demo, { 'X-Civi-Auth': `Bearer ${ADMIN_KEY}` });
@@ -225,10 +245,16 @@ describe('ApiKeyRecord.setExpiry', () => {
   it('is allowed like a key write: the self-service user on their own key only; others get the generic error', async () => {
     const self = await logIn(demo, 'self');
     const staff = await logIn(demo, 'staff');
+    const reader = await logIn(demo, 'reader');
     await setKey(5, KIM_KEY, self);
     await setKey(3, JANE_KEY);
     expect((await setExpiry({ contactId: 5, expiresIn: 30 }, self)).status).toBe(200);
-    for (const answer of [await setExpiry({ contactId: 3, expiresIn: 30 }, self), await setExpiry({ contactId: 3, expiresIn: 30 }, staff)]) {
+    // The reader reads every key but may change none (no edit access to contacts, wire 38).
+    for (const answer of [
+      await setExpiry({ contactId: 3, expiresIn: 30 }, self),
+      await setExpiry({ contactId: 3, expiresIn: 30 }, staff),
+      await setExpiry({ contactId: 3, expiresIn: 30 }, reader),
+    ]) {
       expect(answer.status).toBe(403);
       expect(answer.json.error_message).toMatch(/^Sorry an error occurred and your request was not completed\. \(Error ID: [\w-]+\)$/);
     }
@@ -384,6 +410,20 @@ describe("the overview's join on ApiKeyRecord", () => {
     const ends = answer.json.values.map((value: Record<string, unknown>) => value['key_record.expires_date']);
     expect(ends[0]).not.toBeNull();
     expect(ends.at(-1)).toBeNull();
+  });
+
+  it("answers the overview's own query (keyHolderQuery, longest unused first)", async () => {
+    await setKey(3, JANE_KEY);
+    await curl(JANE_KEY, siteKeyOf(demo));
+    const answer = await api4(demo, 'Contact', 'get', keyHolderQuery(0, 25, 'unused'), { cookie: admin });
+    expect(answer.status, answer.text).toBe(200);
+    const values: Array<Record<string, unknown>> = answer.json.values;
+    expect(values).toHaveLength(26);
+    expect(values[0]['key_record.last_used_date']).toBeNull();
+    expect(values.find((value) => value.id === 3)).toBeUndefined();
+    const all = await api4(demo, 'Contact', 'get', { ...keyHolderQuery(0, 100, 'unused'), limit: 100 }, { cookie: admin });
+    // Jane's key was used just now: the most recent use comes last.
+    expect(all.json.values.at(-1)).toMatchObject({ id: 3, 'key_record.last_used_ip': '127.0.0.1' });
   });
 
   it('refuses join shapes it does not implement', async () => {
