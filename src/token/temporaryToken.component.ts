@@ -3,7 +3,7 @@ import { failureMessage, keyTestMessage, type Failure } from '../shared/messages
 import { SiteClock, type SiteTime } from '../shared/siteTime';
 import { ts } from '../shared/translate';
 import { curlExample, frontUrl } from '../shared/usage';
-import { TokenError, testToken, type TokenService } from './tokenService';
+import { testToken, type TokenFailure, type TokenService } from './tokenService';
 
 type Busy = 'creating' | 'testing' | 'copying';
 
@@ -84,16 +84,14 @@ export class TemporaryTokenController {
             this.focus('token');
           }
         },
-        (error: unknown) => {
-          const reason = error instanceof TokenError ? error.reason : 'server';
+        (reason: TokenFailure) => {
           this.failure = {
             summary: ts('No token was created.'),
+            // CiviCRM names the missing signing key only to debug users: others get a generic 500.
             detail:
-              reason === 'noSigningKey'
-                ? ts('This site has no signing key: an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
-                : reason === 'server' || reason === 'malformed'
-                  ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php; otherwise the CiviCRM log says why.')
-                  : failureMessage(reason),
+              reason === 'noSigningKey' || reason === 'server' || reason === 'malformed'
+                ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
+                : failureMessage(reason),
           };
           this.focus('open');
         },
@@ -161,13 +159,7 @@ export class TemporaryTokenController {
     // Whole minutes left, rounded down: the page never promises more time than there is.
     const left = Math.floor(ms / 60_000);
     const relative =
-      left < 1
-        ? ts('in less than a minute')
-        : left === 1
-          ? ts('in 1 minute')
-          : left < 60
-            ? ts('in %1 minutes', { 1: left })
-            : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
+      left < 1 ? ts('in less than a minute') : left < 60 ? ts('in %1 min', { 1: left }) : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
     this.untilText = ts('Valid until %1, %2.', { 1: this.endTime, 2: relative });
   }
 

@@ -1,4 +1,4 @@
-// usage: crmApiKeyTokens.create(cid, 3600).then(({ jwt, exp }) => ...)   // rejects with TokenError
+// usage: crmApiKeyTokens.create(cid, 3600).then(({ jwt, exp }) => ...)   // rejects with a TokenFailure
 //        testToken(jwt, cid).then((result) => ...)                         // never rejects
 //
 // A temporary token is a JWT that CiviCRM's authx signs with CIVICRM_SIGN_KEYS
@@ -6,15 +6,8 @@
 import { failureReason, type FailureReason } from '../shared/failures';
 import { frontUrl } from '../shared/usage';
 
-/** Why no token came back: the reasons of a key request, and the site without a signing key. */
+/** Why no token came back (the promise rejects with it): as for a key, or no signing key. */
 export type TokenFailure = FailureReason | 'noSigningKey';
-
-export class TokenError extends Error {
-  constructor(readonly reason: TokenFailure) {
-    super(reason);
-    this.name = 'TokenError';
-  }
-}
 
 export interface IssuedToken {
   /** The JWT, without the "Bearer " that CiviCRM puts before it. */
@@ -36,14 +29,14 @@ export class TokenService {
       (values) => {
         const cred: unknown = Array.isArray(values) ? values[0]?.cred : undefined;
         const jwt = typeof cred === 'string' ? CRED.exec(cred)?.[1] : undefined;
-        if (!jwt) throw new TokenError('malformed');
+        if (!jwt) throw 'malformed' satisfies TokenFailure;
         // The claim is what authx enforces; without one, the time asked for from now.
         return { jwt, exp: expiryOf(jwt) ?? Math.floor(Date.now() / 1000) + ttl };
       },
       (rejection: unknown) => {
         // Core's text for a site without CIVICRM_SIGN_KEYS; only debug users get to see it.
         const message = (rejection as { error_message?: unknown } | undefined)?.error_message;
-        throw new TokenError(typeof message === 'string' && message.includes('(SIGN)') ? 'noSigningKey' : failureReason(rejection));
+        throw (typeof message === 'string' && message.includes('(SIGN)') ? 'noSigningKey' : failureReason(rejection)) satisfies TokenFailure;
       },
     );
   }

@@ -41,7 +41,7 @@ describe('who sees it', () => {
   it('a site without CIVICRM_SIGN_KEYS: an explanation instead of the button', async () => {
     tab = await mountWithToken({ signing: false });
     expect(tab.buttons()).not.toContain('Temporary token');
-    expect(tab.tokenText()).toContain('this site has none');
+    expect(tab.tokenText()).toContain('need a signing key, which this site lacks');
     expect(tab.tokenText()).toContain('civicrm.settings.php as CIVICRM_SIGN_KEYS');
   });
 
@@ -63,7 +63,7 @@ describe('who sees it', () => {
 
 describe('Create token', () => {
   it.each([
-    [900, 'in 15 minutes'],
+    [900, 'in 15 min'],
     [3600, 'in 1 h 0 min'],
     [28800, 'in 8 h 0 min'],
   ] as const)('ttl %i: one AuthxCredential.create for this contact, the token shown in full, "%s"', async (ttl, relative) => {
@@ -110,7 +110,7 @@ describe('Create token', () => {
     // A server that issued 10 minutes whatever was asked: the page says what authx will enforce.
     civi.answerNext = [{ cred: `Bearer ${fakeJwt(3, PAGE_MADE_AT.getTime() / 1000 + 600)}` }];
     await tab.create(3600);
-    expect(tab.tokenText()).toContain('Valid until 13:45, in 10 minutes.');
+    expect(tab.tokenText()).toContain('Valid until 13:45, in 10 min.');
   });
 });
 
@@ -120,9 +120,9 @@ describe('the countdown and the end', () => {
     await tab.create(900);
     const [jwt] = tab.civi.issued;
     await tab.elapse(1000);
-    expect(tab.tokenText()).toContain('Valid until 13:50, in 14 minutes.');
+    expect(tab.tokenText()).toContain('Valid until 13:50, in 14 min.');
     await tab.elapse(13 * 60_000);
-    expect(tab.tokenText()).toContain('in 1 minute.');
+    expect(tab.tokenText()).toContain('in 1 min.');
     await tab.elapse(60_000);
     expect(tab.tokenText()).toContain('in less than a minute.');
     await tab.elapse(58_999);
@@ -143,7 +143,7 @@ describe('the countdown and the end', () => {
   it('a site clock without a page time falls back to the browser clock and still ends on time', async () => {
     tab = await mountWithToken({ signing: true }, new TokenDouble(), null);
     await tab.create(900);
-    expect(tab.tokenText()).toMatch(/Valid until \d\d:\d\d, in 15 minutes\./);
+    expect(tab.tokenText()).toMatch(/Valid until \d\d:\d\d, in 15 min\./);
     await tab.elapse(900_000);
     expect(tab.tokenField()).toBeNull();
   });
@@ -180,7 +180,7 @@ describe('failures, in plain words, leaving nothing behind', () => {
     [
       'no signing key, as a debug user sees it',
       { error_code: 0, error_message: 'Failed to find key by ID or tag (SIGN)', status: 500 },
-      'This site has no signing key: an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.',
+      'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.',
     ],
     ['a generic 500 (no signing key, as others see it, or another fault)', GENERIC_500, 'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS'],
     ['server unreachable', undefined, 'No usable answer from the server'],
