@@ -2,6 +2,7 @@
 // bench/results.json. Every figure is the median of repeated runs; times are for reading, never
 // for asserting (machines here are shared and noisy). Budgets on sizes and counts live in tests.
 import { build } from 'esbuild';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -226,6 +227,16 @@ async function heap(page, button) {
   };
 }
 
+/**
+ * What the authx listeners of the key lifecycle add to one authenticated request, measured in the
+ * PHP harness by bench/request-cost.php (queries and writes carry over to a real site; the
+ * microseconds are PHP's and in-memory SQLite's, without a MySQL round trip).
+ */
+const PHP_REQUEST_RUNS = process.env.BENCH_QUICK ? 200 : 2000;
+function phpRequestCost() {
+  return JSON.parse(execFileSync('php', [join(root, 'bench/request-cost.php'), String(PHP_REQUEST_RUNS)], { encoding: 'utf8' }));
+}
+
 function printTable(results) {
   const rows = [];
   const add = (group, name, value) => rows.push([group, name, String(value)]);
@@ -241,6 +252,11 @@ function printTable(results) {
   add('JS heap (KiB)', `after ${ROTATIONS} more rotations`, `${h.after100RotationsKiB} (${h.perRotationBytes} B per rotation)`);
   const g = results.generator.apikeytab;
   add('key generator', g.library, `${g.keysPerSecond} keys/s, ${g.bytesPerKey} random bytes/key (floor ${results.generator.floorBytesPerKey})`);
+  const scenarios = { fresh: 'key used < 60 s ago', stale: 'key used > 60 s ago', unrecorded: 'key without a record (first use)' };
+  for (const [name, label] of Object.entries(scenarios)) {
+    const c = results.phpRequestCost.scenarios[name];
+    add('authx listeners per request (PHP harness)', label, `${c.queries} query, ${c.writes} write, ${c.medianMicroseconds} µs median (p90 ${c.p90Microseconds})`);
+  }
   const widths = [0, 1, 2].map((column) => Math.max(...rows.map((row) => row[column].length), 5));
   const line = (row) => `| ${row.map((cell, column) => cell.padEnd(widths[column])).join(' | ')} |`;
   console.log(line(['what', 'measure', 'value']));
@@ -260,6 +276,7 @@ async function main() {
       runs: { browser: BROWSER_RUNS, warmUpRotations: WARM_UP_ROTATIONS, rotations: ROTATIONS, generatorKeys: GENERATOR_KEYS, generatorRuns: GENERATOR_RUNS },
       payload: payload(),
       generator: await generator(),
+      phpRequestCost: phpRequestCost(),
       browser: await browserFigures(demo.url),
     };
     writeFileSync(join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
