@@ -315,6 +315,16 @@ report([
     }
   },
 
+  'a key set elsewhere (any Contact.update with api_key) expires after the site maximum; without a maximum it does not expire' => function (): void {
+    site(['administer CiviCRM', 'edit all contacts'], ADMIN, [JANE => NULL, STAFF => NULL], ['apikeytab_default_lifetime' => 30, 'apikeytab_max_lifetime' => 90]);
+    hooksAroundContactUpdates();
+    \Civi\Api4\Contact::update(FALSE)->addWhere('id', '=', JANE)->addValue('api_key', KEY)->execute();
+    same(['2027-03-01 08:30:00', (string) ADMIN], [row(JANE)['expires_date'], (string) row(JANE)['set_by']], 'the maximum (not the default), set by the admin');
+    World::$settings = ['apikeytab_default_lifetime' => 30];
+    \Civi\Api4\Contact::update(FALSE)->addWhere('id', '=', STAFF)->addValue('api_key', OTHER_KEY)->execute();
+    same(NULL, row(STAFF)['expires_date'], 'no maximum: no expiry, whatever the default');
+  },
+
   'job: managed/Job.mgd.php declares apikeytab_expire_keys, daily, ApiKeyRecord.expire, APIv4 without permission checks' => function (): void {
     $records = require ROOT . '/managed/Job.mgd.php';
     same(1, count($records), 'one record');

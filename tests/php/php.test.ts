@@ -140,6 +140,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     "setExpiry: own key with \"edit own api keys\" and \"edit my contact\" is allowed; someone else's key is refused",
     'setExpiry: a contact without a key, or without a contactId, is refused; so is a choice the policy refuses, and nothing is written',
     'setExpiry: a missing row, or one for another key, starts afresh for the key the contact has now',
+    'a key set elsewhere (any Contact.update with api_key) expires after the site maximum; without a maximum it does not expire',
     'job: managed/Job.mgd.php declares apikeytab_expire_keys, daily, ApiKeyRecord.expire, APIv4 without permission checks',
     'job: an expired key is revoked through Contact.update(FALSE) in its own transaction, recorded as "API key expired"; keys that end later stay',
     'job: one reminder per key, notice days before its end, to whoever set it and to the contact, with nothing of the key',

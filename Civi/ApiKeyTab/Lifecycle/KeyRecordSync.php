@@ -74,6 +74,8 @@ class KeyRecordSync extends AutoSubscriber {
       KeyRecords::restart($contactId, $key, [
         'set_date' => TrackingStart::now(),
         'set_by' => $setBy ? (int) $setBy : NULL,
+        // The site's maximum, if it has one: ApiKeyRecord.setExpiry (the tab's next call) replaces it.
+        'expires_date' => Policy::current()->expiryForKeySetElsewhere(\CRM_Utils_Time::getTimeRaw()),
       ]);
     }
     catch (\Throwable $e) {
