@@ -88,6 +88,17 @@ $cases = [
     same(['reads' => 1, 'writes' => 0], statementCounts(), 'statements of the next request');
   },
 
+  'a key without a record on a site with a maximum lifetime: from its first use it ends after the maximum' => function (): void {
+    site([ALICE => ALICE_KEY]);
+    World::$settings['apikeytab_max_lifetime'] = 30;
+    request(ALICE_KEY, accepted(ALICE));
+    same('2026-12-31 08:30:00', rowOf(ALICE)['expires_date'], 'expires');
+    World::$settings['apikeytab_max_lifetime'] = 0;
+    site([BOB => BOB_KEY]);
+    request(BOB_KEY, accepted(BOB));
+    same(NULL, rowOf(BOB)['expires_date'], 'expires without a maximum');
+  },
+
   'expired key: refused at checkCredential with "API key has expired", nothing written' => function (): void {
     foreach (['2026-12-01 08:30:00' => 'ending now', '2026-11-30 23:59:59' => 'ended yesterday'] as $end => $what) {
       site([ALICE => ALICE_KEY]);

@@ -172,6 +172,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'the space authx 6.15 appends to credValue is not part of the key; older cores without it find the same row',
     'a row for another key (changed outside the API): no match, and the row starts afresh for the current key',
     'a key that predates the extension (no row): the row is started at its first use, set date unknown',
+    'a key without a record on a site with a maximum lifetime: from its first use it ends after the maximum',
     'expired key: refused at checkCredential with "API key has expired", nothing written',
     'no expiry, or one still ahead: not refused, and it costs nothing more than the one query',
     'a key nobody has, or one authx refuses (guard): nothing written, nothing refused by us',

@@ -110,7 +110,12 @@ class CredentialWatch extends AutoSubscriber {
       }
       // No row speaks for this key: it was set before the extension was installed, or changed
       // where no hook sees it. From now on this key is the one the contact's row tracks.
-      KeyRecords::restart($contactId, $seen['key'], ['last_used_date' => $now, 'last_used_ip' => $ip]);
+      // Such a key was set elsewhere: under a site maximum it ends that many days from now.
+      KeyRecords::restart($contactId, $seen['key'], [
+        'last_used_date' => $now,
+        'last_used_ip' => $ip,
+        'expires_date' => Policy::current()->expiryForKeySetElsewhere(strtotime($now)),
+      ]);
     }
     catch (\Throwable $e) {
       self::report('the use of an API key was not recorded', $contactId, $e, $seen['key']);
