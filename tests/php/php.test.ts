@@ -262,8 +262,9 @@ const info = (): InfoXml => (infoXml ??= JSON.parse(php('tests/php/info-xml.php'
 
 describe('php-cli', () => {
   // CiviCRM requires these too; on a bare machine they come from Debian's php-mbstring and php-xml.
-  it('has the extensions the subscriber and these tests use: mbstring, dom, SimpleXML', () => {
-    expect(php('-m').split('\n')).toEqual(expect.arrayContaining(['mbstring', 'dom', 'SimpleXML']));
+  // pdo_sqlite (Debian's php-sqlite3): the lifecycle cases run the key table's SQL in SQLite.
+  it('has the extensions the subscriber and these tests use: mbstring, dom, SimpleXML, pdo_sqlite', () => {
+    expect(php('-m').split('\n')).toEqual(expect.arrayContaining(['mbstring', 'dom', 'SimpleXML', 'pdo_sqlite']));
   });
 });
 
