@@ -52,7 +52,7 @@ export function lastUsedText(lifecycle: Lifecycle, clock: SiteClock): string {
 
 /** Raw dates of one format compare as strings; the end has passed once the site's now reaches it. */
 export function hasExpired(expires: string | null | undefined, clock: SiteClock): boolean {
-  return typeof expires === 'string' && expires !== '' && expires <= clock.now();
+  return !!expires && expires <= clock.now();
 }
 
 export function expiresText(expires: string | null | undefined, clock: SiteClock): string {
