@@ -36,7 +36,7 @@ class CredentialWatch extends AutoSubscriber {
   /**
    * What checkCredential found for this request's credential, until civi.invoke.auth.
    *
-   * @var ?array{fingerprint: string, key: string, rows: array[]}
+   * @var ?array{key: string, rows: array[]}
    */
   private static ?array $seen = NULL;
 
@@ -66,7 +66,7 @@ class CredentialWatch extends AutoSubscriber {
       self::report('the key record could not be read', NULL, $e, $key);
       return;
     }
-    self::$seen = ['fingerprint' => KeyRecords::fingerprint($key), 'key' => $key, 'rows' => $rows];
+    self::$seen = ['key' => $key, 'rows' => $rows];
 
     // A key shared by two contacts is refused only if every one of its rows has ended: authx logs
     // in as whichever contact its own query finds, which this one cannot know.
@@ -109,8 +109,8 @@ class CredentialWatch extends AutoSubscriber {
         }
       }
       // No row speaks for this key: it was set before the extension was installed, or changed
-      // where no hook sees it. From now on this key is the one the contact's row tracks.
-      // Such a key was set elsewhere: under a site maximum it ends that many days from now.
+      // where no hook sees it. From now on this key is the one the contact's row tracks, and, as
+      // a key set elsewhere, under a site maximum it ends that many days from now.
       KeyRecords::restart($contactId, $seen['key'], [
         'last_used_date' => $now,
         'last_used_ip' => $ip,
