@@ -75,3 +75,25 @@ it('has no axe violations for a user who cannot read their key', async () => {
   await eventually(() => tab.text()).toContain('It cannot be displayed again.');
   await expectAccessible(tab.page, 'unreadable (self)');
 });
+
+it('has no axe violations on the read-only tab of a viewer who cannot edit the contact', async () => {
+  await ui.control.setKey(JANE, 'JaneA11yReadOnly0123456789abcdXy');
+  const tab = await ui.openTab('reader', JANE);
+  await eventually(() => tab.text()).toContain('you cannot edit this contact');
+  await expectAccessible(tab.page, 'read-only (reader)');
+  await tab.button('Show key').click();
+  await tab.shownKey();
+  await expectAccessible(tab.page, 'read-only, key shown');
+});
+
+it('has no axe violations on the tab of a contact in the trash', async () => {
+  await ui.control.setKey(JANE, 'JaneA11yTrashed0123456789abcdeXy');
+  await ui.control.trash(JANE, true);
+  try {
+    const tab = await ui.openTab('admin', JANE);
+    await eventually(() => tab.text()).toContain('This contact is in the trash.');
+    await expectAccessible(tab.page, 'in the trash');
+  } finally {
+    await ui.control.trash(JANE, false);
+  }
+});

@@ -31,7 +31,7 @@ const CHROMIUM_ARGS = [
 const ACTION_TIMEOUT_MS = 5_000;
 const NAVIGATION_TIMEOUT_MS = 10_000;
 
-export type DemoUserName = 'admin' | 'self' | 'staff';
+export type DemoUserName = 'admin' | 'self' | 'staff' | 'reader';
 export type RequestCounts = Record<string, number>;
 export type FaultName = 'network' | '403' | '500' | 'html' | 'altered' | 'slow' | 'deleted' | 'loggedout';
 export interface FaultRequest {
@@ -92,12 +92,13 @@ export class TabPage {
     return this.dialog.getByRole('button', { name, exact: true });
   }
 
+  /** The tab's own live regions (a child component, such as Temporary token, has its own). */
   get status(): Locator {
-    return this.panel.locator('[role=status]');
+    return this.panel.locator('.crm-apikey-tab > [role=status]');
   }
 
   get alert(): Locator {
-    return this.panel.locator('[role=alert].crm-apikey-failure');
+    return this.panel.locator('.crm-apikey-tab > [role=alert].crm-apikey-failure');
   }
 
   /** The read-only field that shows the key in full. */
@@ -188,6 +189,11 @@ export class DemoControl {
   /** Changes a key "in another window", behind the tab's back. */
   async setKey(contactId: number, apiKey: string | null): Promise<void> {
     await this.post('/demo/set-key', { cid: contactId, api_key: apiKey });
+  }
+
+  /** Moves a contact to the trash or back (Contact.delete with useTrash); its key stays. */
+  async trash(contactId: number, trashed: boolean): Promise<void> {
+    await this.post('/demo/trash', { contactId, trashed });
   }
 
   async grantAuthx(contactId: number, granted: boolean): Promise<void> {
