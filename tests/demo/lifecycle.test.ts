@@ -3,7 +3,8 @@
 // key the way wire 40/41 show, ApiKeyRecord.setExpiry keeps to the site's policy, and the daily
 // job revokes expired keys (audited "API key expired") and records one reminder per key due.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lifecycleBinding } from '../../demo/lib/lifecycle.mjs';
@@ -118,6 +119,17 @@ describe('authx records the use of a key', () => {
     const key: string = stored().apiKeys[8];
     expect((await curl(key, siteKeyOf(demo))).status).toBe(200);
     expect(row(8)).toMatchObject({ key_fingerprint: sha256(key), set_date: null, set_by: null, last_used_ip: '127.0.0.1', expires_date: null });
+  });
+
+  it('a use that cannot be written is logged without the key, and the request goes on', async () => {
+    await setKey(2, ADMIN_KEY);
+    // The data directory vanishes: every write from now on fails.
+    rmSync(dirname(demo.dataFile), { recursive: true, force: true });
+    const answer = await authxId(demo, { 'X-Civi-Auth': `Bearer ${ADMIN_KEY}` });
+    expect(answer.status).toBe(200);
+    expect(answer.json).toMatchObject({ contact_id: 2, cred: 'api_key' });
+    expect(demo.logLines.some((line) => line.includes('WARNING the use of the API key of contact 2 could not be recorded'))).toBe(true);
+    expect(demo.logLines.filter((line) => line.includes(ADMIN_KEY) || line.includes(sha256(ADMIN_KEY)))).toEqual([]);
   });
 
   it('a new key starts afresh and a revoke removes the row', async () => {
