@@ -113,6 +113,16 @@ describe('authx records the use of a key', () => {
     expect(row(2)!.last_used_date).toBe('2026-12-01 09:01:00');
   });
 
+  it('a JWT is not an api key: its use records nothing, and the contact\'s expired key does not refuse it', async () => {
+    await setKey(2, ADMIN_KEY);
+    const created = await api4(demo, 'AuthxCredential', 'create', { contactId: 2, ttl: 300 }, { cookie: admin });
+    const jwt = /^Bearer (.+)$/.exec(created.json.values[0].cred)![1];
+    expect((await authxId(demo, { 'X-Civi-Auth': `Bearer ${jwt}` })).json).toMatchObject({ contact_id: 2, cred: 'jwt' });
+    expect(row(2)!.last_used_date).toBeNull();
+    await control(demo, 'POST', '/demo/expire-now', { contactId: 2 }, admin);
+    expect((await authxId(demo, { 'X-Civi-Auth': `Bearer ${jwt}` })).status).toBe(200);
+  });
+
   it('a key from before the extension (no row) gets a row at its first use', async () => {
     // Integration 04 (contact 9)... contact 8 has no seeded row: its key predates the extension.
     expect(row(8)).toBeUndefined();
