@@ -118,6 +118,27 @@ describe('on the tab', () => {
     await expectAccessible(again.page, 'a key that ends, never used');
   });
 
+  it('Generate "On a date…": a past day is refused before anything is sent; a later day ends at its last second', async () => {
+    await ui.control.setKey(JANE, null);
+    const tab = await ui.openTab('admin', JANE);
+    await tab.panel.getByLabel('Expires', { exact: true }).selectOption({ label: 'On a date…' });
+    const dateField = tab.panel.getByLabel('Expiry date', { exact: true });
+    await dateField.fill(new Date(Date.now() - 2 * DAY_MS).toISOString().slice(0, 10));
+    await ui.control.resetRequests();
+    await tab.button('Generate key').click();
+    await eventually(() => tab.panel.locator('.crm-apikey-expiry-error').innerText()).toBe('This date has passed. Choose today or a later date.');
+    expect(await ui.control.requests()).toEqual({});
+    expect(ui.control.storedKey(JANE)).toBeNull();
+    await expectAccessible(tab.page, 'a refused expiry date');
+
+    const day = new Date(Date.now() + 10 * DAY_MS).toISOString().slice(0, 10);
+    await dateField.fill(day);
+    await tab.button('Generate key').click();
+    await tab.shownKey();
+    await eventually(() => row(JANE)?.expires_date ?? null).toBe(`${day} 23:59:59`);
+    await eventually(() => expiresLine(tab).innerText()).toBe(`Expires ${await shownDate(tab, `${day} 23:59:59`)} (in 10 days)`);
+  });
+
   it('Last used changes after the curl example is run: "today ... from 127.0.0.1"', async () => {
     await ui.control.setKey(JANE, JANE_KEY);
     const tab = await ui.openTab('admin', JANE);
