@@ -5,7 +5,8 @@ import { eventually, useDemoInChromium, type TabPage } from './support/browser';
 
 const ui = useDemoInChromium();
 const JANE = 3;
-const MASKED_ACTIONS = ['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key'];
+// Change expiry (issue 13) comes with every key the viewer may change, a new one included.
+const MASKED_ACTIONS = ['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Change expiry', 'Enter a key'];
 
 beforeEach(async () => {
   await ui.control.setKey(JANE, null);
@@ -51,7 +52,7 @@ describe('the administrator on an integration contact', () => {
     expect(await tab.keyField.getAttribute('readonly')).not.toBeNull();
     expect(await tab.keyField.evaluate((field) => getComputedStyle(field).fontFamily)).toMatch(/mono|Menlo|Consolas/i);
     expect(await tab.status.innerText()).toContain('Copy it now and store it safely');
-    expect(await tab.actions()).toEqual(['Hide key', 'Copy key', 'Test key']);
+    expect(await tab.actions()).toEqual(['Hide key', 'Copy key', 'Test key', 'Change expiry']);
     await expectBadge(tab, 1);
 
     await tab.button('Hide key').click();
@@ -104,8 +105,11 @@ describe('the administrator on an integration contact', () => {
 
     await tab.button('Generate key').click({ clickCount: 3 });
     await eventually(() => tab.status.innerText()).toContain('Saving…');
-    const enabled = await tab.panel.locator('button').evaluateAll((buttons) => buttons.filter((button) => !(button as HTMLButtonElement).disabled).length);
-    expect(enabled).toBe(0);
+    // The tab's own buttons; Temporary token (its own component, issue 14) does not touch the key.
+    const enabled = await tab.panel
+      .locator('button')
+      .evaluateAll((buttons) => buttons.filter((button) => !button.closest('crm-api-key-token') && !(button as HTMLButtonElement).disabled).map((button) => button.textContent?.trim()));
+    expect(enabled).toEqual([]);
     // A click on the disabled button, as an impatient user would try once more.
     await tab.button('Generate key').click({ force: true });
 
