@@ -33,6 +33,9 @@ it('generates, hides, shows, copies, regenerates and revokes a key without a mou
   await keyboard.press('ArrowRight');
   await keyboard.press('Enter');
   await tab.panel.waitFor({ state: 'visible' });
+  // The Expires choice (issue 13) comes first: how long the key to generate lasts.
+  await keyboard.press('Tab');
+  await expectFocusOn(tab, 'Expires');
   await keyboard.press('Tab');
   await expectFocusOn(tab, 'Generate key');
 
@@ -60,6 +63,8 @@ it('generates, hides, shows, copies, regenerates and revokes a key without a mou
   await keyboard.press('Tab');
   await expectFocusOn(tab, 'Test key');
   await keyboard.press('Tab');
+  await expectFocusOn(tab, 'Expires');
+  await keyboard.press('Tab');
   await expectFocusOn(tab, 'Regenerate key');
 
   // Escape cancels the dialog and gives focus back to the button that opened it.
@@ -83,7 +88,7 @@ it('generates, hides, shows, copies, regenerates and revokes a key without a mou
   await keyboard.press('Tab');
   await keyboard.press('Space');
   await expectFocusOn(tab, 'Show key');
-  for (const next of ['Copy key', 'Test key', 'Regenerate key', 'Revoke key']) {
+  for (const next of ['Copy key', 'Test key', 'Expires', 'Regenerate key', 'Revoke key']) {
     await keyboard.press('Tab');
     await expectFocusOn(tab, next);
   }
@@ -118,7 +123,9 @@ it('Enter a key: the field gets focus, Enter submits, Cancel gives focus back to
   await eventually(() => tab.typedKeyError.innerText()).toContain('Too short');
   await expectFocusOn(tab, 'API key');
 
-  // Tab past the help text and Save key to Cancel.
+  // Tab past the help text and the Expires choice and Save key to Cancel.
+  await tab.page.keyboard.press('Tab');
+  await expectFocusOn(tab, 'Expires');
   await tab.page.keyboard.press('Tab');
   await expectFocusOn(tab, 'Save key');
   await tab.page.keyboard.press('Tab');
