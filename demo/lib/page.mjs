@@ -293,11 +293,14 @@ ${renderTabTemplate(template, block)}
         (id) => `<label><input type="checkbox" data-demo-grant="${id}"${store.hasAuthxGrant(id) ? ' checked' : ''}> ${escapeHtml(displayName(id))}</label>`,
       ).join('')}</fieldset>`
     : '';
+  const trash = user.permissions.includes('administer CiviCRM')
+    ? `<label class="demo-trash"><input type="checkbox" data-demo-trash="${contactId}"${store.isTrashed(contactId) ? ' checked' : ''}> In the trash</label>`
+    : '';
   const bar = demoBar({
     user,
     userHref: (name) => pageUrl('/', { user: name, cid: name === 'self' ? USERS.self.contactId : contactId }),
     extra: switcher(contactLinks, 'Contact'),
-    tools: grants,
+    tools: grants + trash,
   });
 
   return htmlDocument(displayName(contactId), `${bar}

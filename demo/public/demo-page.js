@@ -76,5 +76,19 @@
         $faultStatus.text('Could not change the permission: ' + error.message);
       });
     });
+
+    // Moves the contact on screen to the trash or back; the page reloads to show what the tab is told.
+    $('[data-demo-trash]').on('change', function () {
+      var checkbox = this;
+      demoRequest('POST', '/demo/trash', { contactId: Number($(checkbox).attr('data-demo-trash')), trashed: checkbox.checked }).then(
+        function () {
+          window.location.reload();
+        },
+        function (error) {
+          checkbox.checked = !checkbox.checked;
+          $faultStatus.text('Could not move the contact: ' + error.message);
+        },
+      );
+    });
   });
 })(window, window.jQuery);

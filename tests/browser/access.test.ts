@@ -58,6 +58,21 @@ describe('a contact in the trash', () => {
       await ui.control.trash(JANE, false);
     }
   });
+
+  it("the demo's own \"In the trash\" box moves the contact there and back", async () => {
+    await ui.control.setKey(JANE, JANE_KEY);
+    let tab = await ui.openTab('admin', JANE);
+    expect(await tab.text()).not.toContain('in the trash');
+    await Promise.all([tab.page.waitForEvent('load'), tab.page.getByLabel('In the trash').check()]);
+    tab = ui.tab();
+    await tab.tabItem.locator('a').click();
+    await eventually(() => tab.text()).toContain('This contact is in the trash.');
+    await Promise.all([tab.page.waitForEvent('load'), tab.page.getByLabel('In the trash').uncheck()]);
+    tab = ui.tab();
+    await tab.tabItem.locator('a').click();
+    await eventually(() => tab.text()).toContain('Other systems use this key');
+    expect(await tab.text()).not.toContain('in the trash');
+  });
 });
 
 describe('dates in the site format', () => {

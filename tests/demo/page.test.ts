@@ -185,6 +185,13 @@ describe('what the tab is told about the viewer, the contact and the site (1.1)'
     expect(bindings((await openPage('?cid=3', admin)).document)).toMatchObject({ 'in-trash': false });
   });
 
+  it('the demo bar offers the administrator alone an "In the trash" box for the contact on screen', async () => {
+    const reader = await logIn(demo, 'reader');
+    const box = (await openPage('?cid=3', admin)).document.querySelector('input[data-demo-trash="3"]');
+    expect(box?.closest('label')?.textContent?.trim()).toBe('In the trash');
+    expect((await openPage('?cid=3', reader)).document.querySelector('[data-demo-trash]')).toBeNull();
+  });
+
   it('only the administrator may move contacts to the trash, and only contacts of the demo', async () => {
     const reader = await logIn(demo, 'reader');
     expect((await control(demo, 'POST', '/demo/trash', { contactId: 3, trashed: true }, reader)).status).toBe(403);
