@@ -3,11 +3,14 @@
 // (wire 46, 48). What the tab builds for outside use (Test key, the API address, the curl example)
 // is checked here against the captures, through a CRM.url that answers as CiviCRM does on WordPress.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { testApiKey } from '../../src/shared/keyTest';
 import { curlExample, frontUrl } from '../../src/shared/usage';
 
-const WIRE = `${process.cwd()}/../shared/civicrm/wire`;
+// A string, not `new URL(...)`: under jsdom, URL is jsdom's class, which fileURLToPath refuses.
+const WIRE = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/civicrm/wire');
 
 /** The request line and Host of a capture: the URL the client used, absolute. */
 function capturedUrl(file: string): { method: string; url: string } {
