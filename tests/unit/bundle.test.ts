@@ -16,8 +16,8 @@ const filesUnder = (folder: string): string[] =>
   );
 
 const modules = [
-  { name: 'crmApiKey', bundle: read('js/crmApiKey.js'), partials: filesUnder('ang/crmApiKey').map(read) },
-  { name: 'crmApiKeyOverview', bundle: read('js/crmApiKeyOverview.js'), partials: filesUnder('ang/crmApiKeyOverview').map(read) },
+  { name: 'crmApiKey', file: 'js/crmApiKey.js', bundle: read('js/crmApiKey.js'), partials: filesUnder('ang/crmApiKey').map(read) },
+  { name: 'crmApiKeyOverview', file: 'js/crmApiKeyOverview.js', bundle: read('js/crmApiKeyOverview.js'), partials: filesUnder('ang/crmApiKeyOverview').map(read) },
 ];
 const sources = filesUnder('src').map(read);
 
@@ -29,7 +29,8 @@ describe('the built bundles', () => {
     for (const { name, bundle } of modules) expect(built[`js/${name}.js`]).toBe(bundle);
   });
 
-  describe.each(modules)('js/$name.js', ({ name, bundle, partials }) => {
+  // '$file', not 'js/$name.js': vitest reads "$name.js" as the property path name.js (undefined).
+  describe.each(modules)('$file', ({ name, bundle, partials }) => {
     it('is one classic script (an IIFE) on the page globals, declaring its module with the manifest dependencies', () => {
       expect(bundle).not.toMatch(/^\s*(import|export)\s/m);
       expect(bundle).toMatch(/^"use strict";\(\(\)=>\{/);
@@ -38,7 +39,8 @@ describe('the built bundles', () => {
 
     it('bundles neither AngularJS nor jQuery', () => {
       expect(bundle).not.toMatch(/AngularJS v1|jQuery v3|ng-app|\$\$hashKey/);
-      expect(bundle.length).toBeLessThan(30_000);
+      // AngularJS alone is ~170 KB minified: this catches it bundled, with room for the tab's own code.
+      expect(bundle.length).toBeLessThan(40_000);
     });
 
     it('keeps ts() calls literal so CiviCRM can extract the strings', () => {
