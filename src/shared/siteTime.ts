@@ -28,93 +28,40 @@ const FALLBACK_FORMAT = '%Y-%m-%d %H:%M';
 const FALLBACK_TIME_FORMAT = '%H:%M';
 const DAY_MS = 86_400_000;
 
-interface Parts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  hasTime: boolean;
-}
-
-const RAW = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
-
-function parse(raw: string | null | undefined): Parts | null {
-  const match = typeof raw === 'string' ? RAW.exec(raw.trim()) : null;
-  if (!match) return null;
-  const [, year, month, day, hour, minute, second] = match;
-  const parts = {
-    year: Number(year),
-    month: Number(month),
-    day: Number(day),
-    hour: Number(hour ?? 0),
-    minute: Number(minute ?? 0),
-    second: Number(second ?? 0),
-    hasTime: hour !== undefined,
-  };
-  // Refuse what is not a calendar date (2026-02-30), as it would print as another day.
-  const check = new Date(wallMs(parts));
-  if (check.getUTCMonth() + 1 !== parts.month || check.getUTCDate() !== parts.day) return null;
-  return parts;
-}
-
-function wallMs(parts: Parts): number {
-  return Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-}
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-function rawFromWallMs(ms: number, withTime = true): string {
-  const date = new Date(ms);
-  const day = `${String(date.getUTCFullYear()).padStart(4, '0')}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}`;
-  return withTime ? `${day} ${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}` : day;
-}
+const RAW = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?$/;
 
 /**
- * Month and day names for a CiviCRM locale. Core takes them from ICU (IntlDateFormatter with the
+ * A raw site-local date as "milliseconds as if it were UTC" (its wall time), or null when it is
+ * not a calendar date: 2026-02-30 would print as another day, so it is refused.
+ */
+function wallMs(raw: string | null | undefined): number | null {
+  const match = typeof raw === 'string' ? RAW.exec(raw.trim()) : null;
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0));
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  const check = new Date(ms);
+  return check.getUTCMonth() + 1 === month && check.getUTCDate() === day ? ms : null;
+}
+
+/** 'YYYY-MM-DD HH:MM:SS' (or the day alone) of a wall time. */
+function rawFromWallMs(ms: number, withTime = true): string {
+  return new Date(ms).toISOString().slice(0, withTime ? 19 : 10).replace('T', ' ');
+}
+
+const pad = (n: number, width = 2, fill = '0'): string => String(n).padStart(width, fill);
+
+/**
+ * A month or day name for a CiviCRM locale. Core takes them from ICU (IntlDateFormatter with the
  * patterns MMM/MMMM/E/EEEE, in UTC); the browser's Intl is ICU too, so the names match what core
  * prints beside ours, in every locale, with nothing for us to translate or ship.
  */
-interface Names {
-  fullMonths: string[];
-  abbrMonths: string[];
-  fullDays: string[];
-  abbrDays: string[];
-}
-
-const namesByLocale = new Map<string, Names>();
-
-function namesFor(locale: string): Names {
-  const cached = namesByLocale.get(locale);
-  if (cached) return cached;
-  const tag = locale.replace(/_/g, '-');
-  const make = (options: Intl.DateTimeFormatOptions) => {
-    try {
-      return new Intl.DateTimeFormat(tag, { ...options, timeZone: 'UTC' });
-    } catch {
-      return new Intl.DateTimeFormat('en-US', { ...options, timeZone: 'UTC' });
-    }
-  };
-  const month = (style: 'long' | 'short') => {
-    const format = make({ month: style });
-    return Array.from({ length: 12 }, (_, i) => format.format(Date.UTC(2001, i, 1)));
-  };
-  // 2001-01-07 was a Sunday: index 0 is Sunday, as date('w') in core.
-  const weekday = (style: 'long' | 'short') => {
-    const format = make({ weekday: style });
-    return Array.from({ length: 7 }, (_, i) => format.format(Date.UTC(2001, 0, 7 + i)));
-  };
-  const names = { fullMonths: month('long'), abbrMonths: month('short'), fullDays: weekday('long'), abbrDays: weekday('short') };
-  namesByLocale.set(locale, names);
-  return names;
-}
-
-function ordinalSuffix(day: number): string {
-  if (day % 10 === 1 && day !== 11) return 'st';
-  if (day % 10 === 2 && day !== 12) return 'nd';
-  if (day % 10 === 3 && day !== 13) return 'rd';
-  return 'th';
+function nameOf(date: Date, locale: string, options: Intl.DateTimeFormatOptions): string {
+  const make = (tag: string) => new Intl.DateTimeFormat(tag, { ...options, timeZone: 'UTC' });
+  try {
+    return make(locale.replace(/_/g, '-')).format(date);
+  } catch {
+    return make('en-US').format(date);
+  }
 }
 
 /**
@@ -123,46 +70,50 @@ function ordinalSuffix(day: number): string {
  * abbreviation) is not known in the browser and prints as nothing. An unparsable date gives ''.
  */
 export function customFormat(raw: string, format: string, locale = 'en_US'): string {
-  const parts = parse(raw);
-  if (!parts) return '';
-  const names = namesFor(locale);
-  const { year, month, day, hour, minute, second } = parts;
-  const hour12 = hour % 12 === 0 ? 12 : hour % 12;
+  const ms = wallMs(raw);
+  if (ms === null) return '';
+  const date = new Date(ms);
+  const [year, month, day, hour, minute, second] = [
+    date.getUTCFullYear(),
+    date.getUTCMonth() + 1,
+    date.getUTCDate(),
+    date.getUTCHours(),
+    date.getUTCMinutes(),
+    date.getUTCSeconds(),
+  ];
+  const hour12 = hour % 12 || 12;
   const meridiem = hour < 12 ? 'AM' : 'PM';
-  const weekday = new Date(wallMs(parts)).getUTCDay();
-  const blank2 = (n: number) => String(n).padStart(2, ' ');
   const tokens: Record<string, string> = {
-    A: names.fullDays[weekday],
-    a: names.abbrDays[weekday],
-    b: names.abbrMonths[month - 1],
-    B: names.fullMonths[month - 1],
-    d: pad2(day),
-    e: blank2(day),
+    A: nameOf(date, locale, { weekday: 'long' }),
+    a: nameOf(date, locale, { weekday: 'short' }),
+    B: nameOf(date, locale, { month: 'long' }),
+    b: nameOf(date, locale, { month: 'short' }),
+    d: pad(day),
+    e: pad(day, 2, ' '),
     E: String(day),
-    f: ordinalSuffix(day),
-    H: pad2(hour),
-    h: pad2(hour12),
-    I: pad2(hour12),
-    k: blank2(hour),
-    l: blank2(hour12),
-    m: pad2(month),
-    M: pad2(minute),
-    i: pad2(minute),
+    // English ordinals as core: 1st 2nd 3rd, but 11th 12th 13th.
+    f: (day < 11 || day > 13 ? ['st', 'nd', 'rd'][(day % 10) - 1] : '') || 'th',
+    H: pad(hour),
+    h: pad(hour12),
+    I: pad(hour12),
+    k: pad(hour, 2, ' '),
+    l: pad(hour12, 2, ' '),
+    m: pad(month),
+    M: pad(minute),
+    i: pad(minute),
     p: meridiem.toLowerCase(),
     P: meridiem,
     Y: String(year),
     y: String(year).slice(2),
-    s: pad2(second),
-    S: pad2(second),
+    s: pad(second),
+    S: pad(second),
     Z: '',
   };
   return format.replace(/%D/g, '%m/%d/%y').replace(/%([A-Za-z])/g, (token, letter: string) => tokens[letter] ?? token);
 }
 
-/** Blank padding (%e, %k, %l) collapses on a web page anyway; text-only output says it once. */
-function tidy(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
+/** A setting of the site-time binding, when it is a non-empty string. */
+const setting = (value: unknown, fallback: string): string => (typeof value === 'string' && value) || fallback;
 
 export class SiteClock {
   readonly format: string;
@@ -177,12 +128,12 @@ export class SiteClock {
    * @param browserNow the browser clock (tests pass their own).
    */
   constructor(site?: SiteTime | null, private readonly browserNow: () => number = Date.now) {
-    const pageNow = site ? parse(site.now) : null;
+    const pageNow = wallMs(site?.now);
     const at = browserNow();
-    this.format = (site && typeof site.format === 'string' && site.format) || FALLBACK_FORMAT;
-    this.timeFormat = (site && typeof site.time_format === 'string' && site.time_format) || FALLBACK_TIME_FORMAT;
-    this.locale = (site && typeof site.locale === 'string' && site.locale) || 'en_US';
-    this.offset = pageNow ? wallMs(pageNow) - at : -new Date(at).getTimezoneOffset() * 60_000;
+    this.format = setting(site?.format, FALLBACK_FORMAT);
+    this.timeFormat = setting(site?.time_format, FALLBACK_TIME_FORMAT);
+    this.locale = setting(site?.locale, 'en_US');
+    this.offset = pageNow !== null ? pageNow - at : -new Date(at).getTimezoneOffset() * 60_000;
   }
 
   /** Site-local now, 'YYYY-MM-DD HH:MM:SS', advancing with the browser's clock. */
@@ -192,20 +143,18 @@ export class SiteClock {
 
   /** A raw site-local date in the site's date-and-time format; an unreadable one as it came. */
   formatDateTime(raw: string): string {
-    return parse(raw) ? tidy(customFormat(raw, this.format, this.locale)) : String(raw ?? '');
+    return this.show(raw, this.format);
   }
 
   /** The time of a raw site-local date in the site's time format. */
   formatTime(raw: string): string {
-    return parse(raw) ? tidy(customFormat(raw, this.timeFormat, this.locale)) : String(raw ?? '');
+    return this.show(raw, this.timeFormat);
   }
 
   /** Calendar days from the site's today to the day of `raw`: 0 today, -3 three days ago, 12; null if unreadable. */
   daysFrom(raw: string): number | null {
-    const parts = parse(raw);
-    if (!parts) return null;
-    const today = parse(this.now().slice(0, 10)) as Parts;
-    return Math.round((Date.UTC(parts.year, parts.month - 1, parts.day) - wallMs(today)) / DAY_MS);
+    const ms = wallMs(raw);
+    return ms === null ? null : Math.floor(ms / DAY_MS) - Math.floor((this.browserNow() + this.offset) / DAY_MS);
   }
 
   /** The site-local raw date of a unix time (seconds), e.g. a token's exp. */
@@ -215,9 +164,14 @@ export class SiteClock {
 
   /** `raw` moved by n calendar days, same wall time (a date without time stays without). */
   addDays(raw: string, n: number): string {
-    const parts = parse(raw);
-    if (!parts) throw new Error(`not a date: ${raw}`);
-    return rawFromWallMs(wallMs(parts) + n * DAY_MS, parts.hasTime);
+    const ms = wallMs(raw);
+    if (ms === null) throw new Error(`not a date: ${raw}`);
+    return rawFromWallMs(ms + n * DAY_MS, raw.trim().length > 10);
+  }
+
+  /** Blank padding (%e, %k, %l) collapses on a web page anyway; text-only output says it once. */
+  private show(raw: string, format: string): string {
+    return wallMs(raw) === null ? String(raw ?? '') : customFormat(raw, format, this.locale).replace(/\s+/g, ' ').trim();
   }
 }
 

@@ -4,7 +4,7 @@
 // A temporary token is a JWT that CiviCRM's authx signs with CIVICRM_SIGN_KEYS
 // (AuthxCredential.create, wire 43). It ends by itself at its `exp` claim and cannot be revoked.
 import { failureReason, type FailureReason } from '../shared/failures';
-import { frontUrl } from '../shared/usage';
+import { askAuthx } from '../shared/keyTest';
 
 /** Why no token came back (the promise rejects with it): as for a key, or no signing key. */
 export type TokenFailure = FailureReason | 'noSigningKey';
@@ -67,24 +67,11 @@ export type TokenTestResult =
  * (with them authx answers for the session). Success is cred "jwt" for this very contact.
  */
 export function testToken(jwt: string, contactId: number): Promise<TokenTestResult> {
-  return fetch(frontUrl('civicrm/authx/id'), {
-    headers: { 'X-Civi-Auth': `Bearer ${jwt}` },
-    credentials: 'omit',
-    cache: 'no-store',
-  })
-    .then((response) =>
-      response.text().then((body): TokenTestResult => {
-        const { status } = response;
-        // authx's 401s are plain text: "HTTP 401 Expired token", "HTTP 401 Invalid credential".
-        if (status === 401) return { outcome: body.includes('Expired token') ? 'expired' : 'refused' };
-        let answer: { contact_id?: unknown; cred?: unknown } | null = null;
-        try {
-          answer = JSON.parse(body);
-        } catch {
-          // Not JSON: unexpected below.
-        }
-        return status === 200 && answer?.cred === 'jwt' && Number(answer.contact_id) === contactId ? { outcome: 'works' } : { outcome: 'unexpected', status };
-      }),
-    )
-    .catch((): TokenTestResult => ({ outcome: 'unreachable' }));
+  return askAuthx(jwt).then((reply): TokenTestResult => {
+    if (!reply) return { outcome: 'unreachable' };
+    const { status, body, answer } = reply;
+    // authx's 401s are plain text: "HTTP 401 Expired token", "HTTP 401 Invalid credential".
+    if (status === 401) return { outcome: body.includes('Expired token') ? 'expired' : 'refused' };
+    return status === 200 && answer?.cred === 'jwt' && Number(answer.contact_id) === contactId ? { outcome: 'works' } : { outcome: 'unexpected', status };
+  });
 }
