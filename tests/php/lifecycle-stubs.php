@@ -28,7 +28,12 @@ namespace ApiKeyTabTests {
       self::$failure = NULL;
       self::$pdo = new \PDO('sqlite::memory:', NULL, NULL, [\PDO::ATTR_ERRMODE => \PDO::ERRMODE_EXCEPTION]);
       self::$pdo->exec('PRAGMA foreign_keys = ON');
-      self::$pdo->exec('CREATE TABLE civicrm_contact (id INTEGER PRIMARY KEY, api_key varchar(32) NULL)');
+      // civicrm_contact.api_key compares as in MySQL/MariaDB with CiviCRM's utf8mb4_unicode_ci (or
+      // utf8_unicode_ci on older sites): letter case and trailing spaces do not count, so core's
+      // `WHERE api_key = %1` (authx) accepts "abc" for a stored "ABC".
+      self::$pdo->sqliteCreateCollation('MYSQL_CI', fn(string $a, string $b): int => strcmp(mb_strtolower(rtrim($a, ' ')), mb_strtolower(rtrim($b, ' '))));
+      self::$pdo->exec('CREATE TABLE civicrm_contact (id INTEGER PRIMARY KEY, api_key varchar(32) COLLATE MYSQL_CI NULL)');
+      self::$pdo->exec('CREATE INDEX index_api_key ON civicrm_contact (api_key)');
       if ($withKeyTable) {
         self::run(KeyRecords::createSql(), []);
       }

@@ -60,8 +60,7 @@ $cases = [
       same(NOW, rowOf(ALICE)['last_used_date'], 'last used, trailing space ' . var_export($trailingSpace, TRUE));
       same('2026-11-01 10:00:00', rowOf(ALICE)['set_date'], 'the same row, not one started afresh');
       $params = Database::$statements[0][1];
-      same(ALICE_KEY, $params[2][0], 'the key compared with civicrm_contact.api_key');
-      same(hash('sha256', ALICE_KEY), $params[1][0], 'the fingerprint looked up');
+      same([1 => [ALICE_KEY, 'String']], $params, 'the key, without the space, compared with civicrm_contact.api_key (index_api_key)');
     }
   },
 
@@ -118,6 +117,25 @@ $cases = [
     }
   },
 
+  'a key sent in other letter case, which authx accepts (MySQL compares api_key case-blind): still refused once expired, and its row stays the stored key\'s' => function (): void {
+    site([ALICE => ALICE_KEY]);
+    recorded(ALICE, ALICE_KEY, ['set_date' => '2026-09-01 10:00:00', 'expires_date' => '2026-11-30 00:00:00']);
+    same('API key has expired', request(strtolower(ALICE_KEY), accepted(ALICE)), 'rejection of the lower-cased key');
+    same('API key has expired', request(strtoupper(ALICE_KEY) . '  ', accepted(ALICE), FALSE), 'rejection of the upper-cased key');
+    same('2026-11-30 00:00:00', rowOf(ALICE)['expires_date'], 'the expiry stands');
+    same(['reads' => 2, 'writes' => 0], statementCounts(), 'one read each, no write');
+    // A key still valid, sent in other case: its use is written on its own row, which keeps its history.
+    site([ALICE => ALICE_KEY]);
+    recorded(ALICE, ALICE_KEY, ['set_date' => '2026-09-01 10:00:00', 'set_by' => ADMIN_ID, 'expires_date' => '2027-01-01 00:00:00']);
+    same(NULL, request(strtolower(ALICE_KEY), accepted(ALICE)), 'rejection');
+    $row = rowOf(ALICE);
+    same([KeyRecords::fingerprint(ALICE_KEY), '2026-09-01 10:00:00', '2027-01-01 00:00:00', NOW], [$row['key_fingerprint'], $row['set_date'], $row['expires_date'], $row['last_used_date']], 'the same row, used now');
+    // A key without a row, first used in other case: the row speaks for the key as stored.
+    site([ALICE => ALICE_KEY]);
+    request(strtolower(ALICE_KEY), accepted(ALICE));
+    same(KeyRecords::fingerprint(ALICE_KEY), rowOf(ALICE)['key_fingerprint'], 'fingerprint of the stored key');
+  },
+
   'a key nobody has, or one authx refuses (guard): nothing written, nothing refused by us' => function (): void {
     site([ALICE => ALICE_KEY]);
     same('refused by authx', request('no-such-key-0000000000000000000', NULL), 'unknown key');
@@ -130,11 +148,12 @@ $cases = [
     same(['reads' => 2, 'writes' => 0], statementCounts(), 'nothing for the session request');
   },
 
-  'JWT (AuthxCredential) and password logins are not API keys: nothing recorded' => function (): void {
+  'JWT (AuthxCredential) and password logins are not API keys: nothing looked up, nothing recorded' => function (): void {
     site([ALICE => ALICE_KEY]);
     recorded(ALICE, ALICE_KEY, ['set_date' => '2026-11-01 10:00:00']);
     request('eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJjaWQ6NyJ9.c2lnbmF0dXJl', accepted(ALICE, 'jwt'));
-    same(['reads' => 1, 'writes' => 0], statementCounts(), 'a JWT costs the one read, and writes nothing');
+    // Longer than civicrm_contact.api_key (varchar(32)) can hold: nobody's key, not even looked up.
+    same(['reads' => 0, 'writes' => 0], statementCounts(), 'a JWT costs no query, and writes nothing');
     Database::$statements = [];
     $watch = new CredentialWatch();
     $basic = new \Civi\Authx\CheckCredentialEvent('Basic ' . base64_encode('alice:secret'));

@@ -175,8 +175,9 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a key without a record on a site with a maximum lifetime: from its first use it ends after the maximum',
     'expired key: refused at checkCredential with "API key has expired", nothing written',
     'no expiry, or one still ahead: not refused, and it costs nothing more than the one query',
+    "a key sent in other letter case, which authx accepts (MySQL compares api_key case-blind): still refused once expired, and its row stays the stored key's",
     'a key nobody has, or one authx refuses (guard): nothing written, nothing refused by us',
-    'JWT (AuthxCredential) and password logins are not API keys: nothing recorded',
+    'JWT (AuthxCredential) and password logins are not API keys: nothing looked up, nothing recorded',
     'legacy civicrm/ajax/rest (flow legacyrest) is recorded like any other flow',
     'an IPv6 address is kept whole; no address (CLI) is recorded as none',
     'a key shared by two contacts: the row of the contact authx logged in is the one written',
@@ -350,7 +351,7 @@ describe('info.xml', () => {
       license: 'AGPL-3.0',
       author: 'apikeytab developers',
       email: 'apikeytab@example.org',
-      releaseDate: '2026-11-30',
+      releaseDate: '2026-12-01',
       develStage: 'stable',
     });
     expect(info().description.length).toBeGreaterThan(40);

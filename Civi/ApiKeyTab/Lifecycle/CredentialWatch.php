@@ -34,9 +34,10 @@ class CredentialWatch extends AutoSubscriber {
   public const THROTTLE_SECONDS = 60;
 
   /**
-   * What checkCredential found for this request's credential, until civi.invoke.auth.
+   * What checkCredential found for this request's credential, until civi.invoke.auth: the
+   * contacts holding it, each with its key as stored and its row (KeyRecords::forCredential()).
    *
-   * @var ?array{key: string, rows: array[]}
+   * @var ?array{key: string, holders: array<int, array{key: string, row: ?array}>}
    */
   private static ?array $seen = NULL;
 
@@ -60,20 +61,28 @@ class CredentialWatch extends AutoSubscriber {
       return;
     }
     try {
-      $rows = KeyRecords::forCredential($key);
+      $holders = KeyRecords::forCredential($key);
     }
     catch (\Throwable $e) {
       self::report('the key record could not be read', NULL, $e, $key);
       return;
     }
-    self::$seen = ['key' => $key, 'rows' => $rows];
+    if ($holders === []) {
+      // Nobody's key (or a JWT): authx refuses it or another listener takes it; nothing to record.
+      return;
+    }
+    self::$seen = ['key' => $key, 'holders' => $holders];
 
     // A key shared by two contacts is refused only if every one of its rows has ended: authx logs
     // in as whichever contact its own query finds, which this one cannot know.
     $now = self::now();
-    $expired = $rows !== [];
-    foreach ($rows as $row) {
-      $expired = $expired && $row['expires_date'] !== NULL && $row['expires_date'] <= $now;
+    $expired = FALSE;
+    foreach ($holders as $holder) {
+      $row = $holder['row'];
+      $expired = $row !== NULL && $row['expires_date'] !== NULL && $row['expires_date'] <= $now;
+      if (!$expired) {
+        break;
+      }
     }
     if ($expired) {
       $event->reject('API key has expired');
@@ -90,6 +99,8 @@ class CredentialWatch extends AutoSubscriber {
       return;
     }
     $contactId = NULL;
+    // What a failed statement of this moment may quote: the fingerprint of the key as stored.
+    $secret = $seen['key'];
     try {
       $authx = \CRM_Core_Session::singleton()->get('authx');
       // 'jwt', 'pass', 'already-logged-in', 'assigned': not a use of an API key.
@@ -99,26 +110,31 @@ class CredentialWatch extends AutoSubscriber {
       $contactId = (int) $authx['contactId'];
       $now = self::now();
       $ip = self::clientAddress();
-      foreach ($seen['rows'] as $row) {
-        if ($row['contact_id'] === $contactId) {
-          $threshold = self::before($now, self::THROTTLE_SECONDS);
-          if ($row['last_used_date'] === NULL || $row['last_used_date'] <= $threshold) {
-            KeyRecords::touch($row['id'], $now, $ip, $threshold);
-          }
-          return;
+      $holder = $seen['holders'][$contactId] ?? NULL;
+      if ($holder === NULL) {
+        // authx logged in someone this credential was not found for: nothing of ours to record.
+        return;
+      }
+      $secret = $holder['key'];
+      $row = $holder['row'];
+      if ($row !== NULL) {
+        $threshold = self::before($now, self::THROTTLE_SECONDS);
+        if ($row['last_used_date'] === NULL || $row['last_used_date'] <= $threshold) {
+          KeyRecords::touch($row['id'], $now, $ip, $threshold);
         }
+        return;
       }
       // No row speaks for this key: it was set before the extension was installed, or changed
-      // where no hook sees it. From now on this key is the one the contact's row tracks, and, as
-      // a key set elsewhere, under a site maximum it ends that many days from now.
-      KeyRecords::restart($contactId, $seen['key'], [
+      // where no hook sees it. From now on the key as stored is the one the contact's row tracks,
+      // and, as a key set elsewhere, under a site maximum it ends that many days from now.
+      KeyRecords::restart($contactId, $holder['key'], [
         'last_used_date' => $now,
         'last_used_ip' => $ip,
         'expires_date' => Policy::current()->expiryForKeySetElsewhere(strtotime($now)),
       ]);
     }
     catch (\Throwable $e) {
-      self::report('the use of an API key was not recorded', $contactId, $e, $seen['key']);
+      self::report('the use of an API key was not recorded', $contactId, $e, $secret);
     }
   }
 

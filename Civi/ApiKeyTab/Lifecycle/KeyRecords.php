@@ -64,23 +64,43 @@ SQL;
   }
 
   /**
-   * The rows that speak for this key as it is stored now: one indexed lookup by fingerprint, joined
-   * to the contact by its own api_key, so that a row left behind by a key changed outside the API
-   * matches nothing. (Two contacts may share a key: core does not stop it.)
+   * civicrm_contact.api_key is varchar(32): a longer credential (a JWT) is nobody's key.
+   */
+  public const KEY_MAX_LENGTH = 32;
+
+  /**
+   * The contacts whose stored key authx's own query (`WHERE api_key = %1`) would take this
+   * credential for, each with its row if that row speaks for the key as stored: one query on
+   * core's index_api_key.
    *
-   * @return array[]
+   * Matched by the database, not by the fingerprint of the credential: the column's collation
+   * (utf8mb4_unicode_ci, utf8_unicode_ci on older sites) ignores letter case and trailing spaces,
+   * so authx accepts "abc" for a stored "ABC", and a fingerprint of what was sent would miss the
+   * row (and its expiry) of the key that was accepted. Two contacts may share a key: core does not
+   * stop it.
+   *
+   * @return array<int, array{key: string, row: ?array}> by contact id
    */
   public static function forCredential(string $key): array {
     $key = self::normalise($key);
-    $dao = \CRM_Core_DAO::executeQuery(
-      'SELECT r.* FROM ' . self::TABLE . ' r INNER JOIN civicrm_contact c ON c.id = r.contact_id AND c.api_key = %2 WHERE r.key_fingerprint = %1',
-      [1 => [self::fingerprint($key), 'String'], 2 => [$key, 'String']]
-    );
-    $rows = [];
-    while ($dao->fetch()) {
-      $rows[] = self::row($dao);
+    if ($key === '' || mb_strlen($key, 'UTF-8') > self::KEY_MAX_LENGTH) {
+      return [];
     }
-    return $rows;
+    $dao = \CRM_Core_DAO::executeQuery(
+      'SELECT c.id AS holder_id, c.api_key AS holder_key, r.* FROM civicrm_contact c LEFT JOIN ' . self::TABLE . ' r ON r.contact_id = c.id WHERE c.api_key = %1',
+      [1 => [$key, 'String']]
+    );
+    $holders = [];
+    while ($dao->fetch()) {
+      $stored = (string) $dao->holder_key;
+      $row = ($dao->id ?? NULL) === NULL ? NULL : self::row($dao);
+      if ($row !== NULL && !hash_equals((string) $row['key_fingerprint'], self::fingerprint($stored))) {
+        // Left behind by a key changed where no hook saw it: it says nothing of this one.
+        $row = NULL;
+      }
+      $holders[(int) $dao->holder_id] = ['key' => $stored, 'row' => $row];
+    }
+    return $holders;
   }
 
   public static function forContact(int $contactId): ?array {

@@ -15,9 +15,10 @@ class Redact {
     }
     $normal = KeyRecords::normalise($key);
     $secrets = array_unique(array_filter([$key, $normal, addslashes($key), addslashes($normal), KeyRecords::fingerprint($key)], 'strlen'));
-    // Longest first, so that a key inside its escaped form leaves no part behind.
+    // Longest first, so that a key inside its escaped form leaves no part behind. Case-blind: the
+    // database matches a key sent in other letter case (KeyRecords::forCredential()).
     usort($secrets, fn(string $a, string $b): int => strlen($b) <=> strlen($a));
-    return str_replace($secrets, '[redacted]', $cause);
+    return str_ireplace($secrets, '[redacted]', $cause);
   }
 
 }
