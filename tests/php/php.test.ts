@@ -37,6 +37,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'edit access check failing: the tab shows read-only, and the error is logged',
     'trashed contact: in_trash, read from the same single Contact.get',
     "site time: the site's date-time and time formats, its locale and its clock, site-local",
+    'site time: the tab and the key overview hand over the same thing, from one function (Civi\\ApiKeyTab\\SiteTime)',
     'self-service user on their own contact: tab without a hint although a key is set',
     "self-service user on someone else's contact: no tab, no query, no module",
     'no key permission, even on their own contact: no tab, no query, no module',

@@ -316,6 +316,16 @@ $cases = [
       apiKeyTab(viewContact(JANE))['site_time'], 'site_time');
   },
 
+  'site time: the tab and the key overview hand over the same thing, from one function (Civi\\ApiKeyTab\\SiteTime)' => function (): void {
+    site(ADMIN_PERMISSIONS, ADMIN, [JANE => KEY]);
+    World::$settings['dateformatDatetime'] = '%B %E%f, %Y %l:%M %P';
+    World::$settings['dateformatTime'] = '%l:%M %P';
+    World::$now = '2026-12-01 07:32:07';
+    same(\Civi\ApiKeyTab\SiteTime::binding(), apiKeyTab(viewContact(JANE))['site_time'], 'the tab\'s site_time');
+    expect(!method_exists(\Civi\ApiKeyTab\Tab\ContactTab::class, 'siteTime'), 'no copy in the tab');
+    expect(!method_exists('CRM_ApiKeyTab_Page_KeyOverview', 'siteTime'), 'no copy in the overview page');
+  },
+
   'self-service user on their own contact: tab without a hint although a key is set' => function (): void {
     // Older cores return the session's value unconverted: a numeric string.
     site(['access CiviCRM', 'edit own api keys', 'edit my contact'], (string) SELF_SERVICE, [SELF_SERVICE => KEY]);

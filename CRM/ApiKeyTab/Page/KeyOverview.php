@@ -20,32 +20,12 @@ class CRM_ApiKeyTab_Page_KeyOverview extends CRM_Core_Page {
     CRM_Utils_System::setTitle(ts('API Keys', ['domain' => 'apikeytab']));
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
     \Civi::resources()->addVars('apikeytab', [
-      'siteTime' => self::siteTime(),
+      'siteTime' => \Civi\ApiKeyTab\SiteTime::binding(),
       // The expiry settings form (civicrm/admin/setting/apikeytab) is for administrators only.
       'canAdminister' => \CRM_Core_Permission::check('administer CiviCRM'),
     ]);
     // Renders templates/CRM/ApiKeyTab/Page/KeyOverview.tpl, named after this class.
     return parent::run();
-  }
-
-  /**
-   * The `site_time` the tab also receives (docs/design-1.1.md): dateformatDatetime,
-   * dateformatTime, the locale and the site-local now (CiviCRM sets PHP's timezone to the site's).
-   *
-   * @return array{format: string, time_format: string, locale: string, now: string}
-   */
-  private static function siteTime(): array {
-    $settings = \Civi::settings();
-    // CRM_Utils_Time::date() is not in every 5.x; getTime() (the same, deprecated since) is.
-    $now = method_exists(\CRM_Utils_Time::class, 'date')
-      ? \CRM_Utils_Time::date('Y-m-d H:i:s')
-      : \CRM_Utils_Time::getTime('Y-m-d H:i:s');
-    return [
-      'format' => (string) $settings->get('dateformatDatetime'),
-      'time_format' => (string) $settings->get('dateformatTime'),
-      'locale' => (string) \CRM_Core_I18n::getLocale(),
-      'now' => (string) $now,
-    ];
   }
 
 }

@@ -7,6 +7,7 @@ use Civi\Api4\Contact;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\ApiKeyTab\Audit\KeyAudit;
 use Civi\ApiKeyTab\Lifecycle\TabFacts;
+use Civi\ApiKeyTab\SiteTime;
 use Civi\ApiKeyTab\Token\TokenFacts;
 use Civi\Core\Service\AutoSubscriber;
 
@@ -90,7 +91,7 @@ class ContactTab extends AutoSubscriber {
       'can_edit' => self::mayEditContact($contactId),
       // A trashed contact's key still authenticates (wire 35) until it is revoked.
       'in_trash' => !empty($contact['is_deleted']),
-      'site_time' => self::siteTime(),
+      'site_time' => SiteTime::binding(),
       // Last use, expiry and the site's expiry policy (issues 12 and 13): one query by contact id.
       'lifecycle' => TabFacts::forContact($contactId, $key, $canView),
       // Temporary tokens (issue 14): null unless the viewer may create them; whether the site signs.
@@ -154,27 +155,6 @@ class ContactTab extends AutoSubscriber {
       ]);
       return FALSE;
     }
-  }
-
-  /**
-   * The site's date and time formats, locale and clock, so that the tab writes dates the way
-   * CiviCRM writes them elsewhere on the same page. "now" is site-local, as activity dates are:
-   * CiviCRM sets PHP's timezone to the site's at boot.
-   *
-   * @return array{format: string, time_format: string, locale: string, now: string}
-   */
-  private static function siteTime(): array {
-    $settings = \Civi::settings();
-    // CRM_Utils_Time::date() arrived in 5.3x; getTime() (the same, deprecated since) is in every 5.x.
-    $now = method_exists(\CRM_Utils_Time::class, 'date')
-      ? \CRM_Utils_Time::date('Y-m-d H:i:s')
-      : \CRM_Utils_Time::getTime('Y-m-d H:i:s');
-    return [
-      'format' => (string) $settings->get('dateformatDatetime'),
-      'time_format' => (string) $settings->get('dateformatTime'),
-      'locale' => (string) \CRM_Core_I18n::getLocale(),
-      'now' => (string) $now,
-    ];
   }
 
   /**
