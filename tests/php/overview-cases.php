@@ -114,13 +114,17 @@ $cases = [
     same([], World::$assigned, 'template variables');
   },
 
-  'the page tells the module whether the viewer may open the expiry settings (administer CiviCRM)' => function (): void {
+  'the page tells the module whether the viewer may open the expiry settings (administer CiviCRM or administer apikeytab)' => function (): void {
     given(['administer CiviCRM'], 2, []);
     runPage();
     same(TRUE, World::$vars['apikeytab']['canAdminister'], 'canAdminister for an administrator');
     given(['edit api keys'], 2, []);
     runPage();
     same(FALSE, World::$vars['apikeytab']['canAdminister'], 'canAdminister for a key reader');
+    // The permission mixin setting-admin@1.0.0 declares opens the form's route too.
+    given(['edit api keys', 'administer apikeytab'], 2, []);
+    runPage();
+    same(TRUE, World::$vars['apikeytab']['canAdminister'], 'canAdminister with "administer apikeytab"');
   },
 
   'the template is the component inside <crm-angular-js>, with no Smarty tag at all' => function (): void {

@@ -21,8 +21,10 @@ class CRM_ApiKeyTab_Page_KeyOverview extends CRM_Core_Page {
     \Civi::service('angularjs.loader')->addModules([self::MODULE]);
     \Civi::resources()->addVars('apikeytab', [
       'siteTime' => \Civi\ApiKeyTab\SiteTime::binding(),
-      // The expiry settings form (civicrm/admin/setting/apikeytab) is for administrators only.
-      'canAdminister' => \CRM_Core_Permission::check('administer CiviCRM'),
+      // Who may open the expiry settings form: mixin setting-admin@1.0.0 routes
+      // civicrm/admin/setting/apikeytab for "administer CiviCRM" OR the permission it declares,
+      // "administer apikeytab" (mixin/setting-admin@1/mixin.php, getRoute()).
+      'canAdminister' => \CRM_Core_Permission::check('administer CiviCRM') || \CRM_Core_Permission::check('administer apikeytab'),
     ]);
     // Renders templates/CRM/ApiKeyTab/Page/KeyOverview.tpl, named after this class.
     return parent::run();
