@@ -1,19 +1,20 @@
 import type { ApiKeyService } from '../shared/apiKeyService';
 import { copyToClipboard } from '../shared/clipboard';
+import { SecretPanel } from '../shared/secretPanel';
 import type { Confirm } from '../shared/confirmDialog';
 import { ApiKeyError } from '../shared/failures';
 import { generateApiKey } from './keyGenerator';
 import { typedKeyProblem } from './keyRules';
 import { testApiKey } from '../shared/keyTest';
-import { failureFrom, keyTestMessage, typedKeyMessage, type Failure } from '../shared/messages';
+import { failureFrom, keyTestMessage, typedKeyMessage } from '../shared/messages';
 import { ts } from '../shared/translate';
 import { curlExample, frontUrl } from '../shared/usage';
 import { SiteClock, type SiteTime } from '../shared/siteTime';
 import { ExpiryChoice, type ExpiryRequest } from '../lifecycle/expiryChoice';
 import { expiresText, formatDay, hasExpired, lastUsedText, type Lifecycle } from '../lifecycle/lifecycleText';
 
-/** What the tab is waiting for; while set, every button is disabled and clicks are ignored. */
-type Busy = 'saving' | 'loading' | 'checking' | 'testing' | 'copying' | 'confirming';
+/** What the tab is waiting for besides Copy and Test; while set, every button is disabled and clicks are ignored. */
+type Busy = 'saving' | 'loading' | 'checking' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
 type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry';
@@ -25,8 +26,8 @@ interface LastChange {
 }
 
 // usage: <crm-api-key-tab contact-id="3" has-key="true" can-view="true" key-hint="'Ab3x'" last-change="null">
-export class ApiKeyTabController {
-  static $inject = ['$scope', '$element', '$timeout', '$q', 'crmApiKeyService', 'crmApiKeyConfirm'];
+export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
+  static override $inject = ['$scope', '$element', '$timeout', '$q', 'crmApiKeyService', 'crmApiKeyConfirm'];
 
   // Bindings, read once: the page gives the state the tab opens in, so opening makes no request.
   contactId!: number;
@@ -62,11 +63,8 @@ export class ApiKeyTabController {
   shownKey: string | null = null;
   /** The key on screen was just made here: the only time a viewer who cannot read keys sees it. */
   isNewKey = false;
-  busy: Busy | null = null;
   /** A save has waited 10 s: the busy text says so rather than pretending all is well. */
   isSlow = false;
-  failure: Failure | null = null;
-  statusText = '';
   isEnteringKey = false;
   typedKey = '';
   typedKeyError = '';
@@ -80,16 +78,17 @@ export class ApiKeyTabController {
   private knownKey: string | null = null;
 
   constructor(
-    private readonly $scope: angular.IScope & { ts?: Translate },
-    private readonly $element: JQLite,
-    private readonly $timeout: angular.ITimeoutService,
-    private readonly $q: angular.IQService,
+    $scope: angular.IScope & { ts?: Translate },
+    $element: JQLite,
+    $timeout: angular.ITimeoutService,
+    $q: angular.IQService,
     private readonly keys: ApiKeyService,
     private readonly confirm: Confirm,
-  ) {}
+  ) {
+    super($scope, $element, $timeout, $q);
+  }
 
   $onInit(): void {
-    this.$scope.ts = ts;
     this.contactId = Number(this.contactId);
     this.keyIsSet = this.hasKey === true;
     this.hint = this.keyIsSet && this.canView && typeof this.keyHint === 'string' ? this.keyHint : null;
@@ -159,11 +158,6 @@ export class ApiKeyTabController {
       default:
         return '';
     }
-  }
-
-  /** The key field selects itself on focus, so one Ctrl+C copies it. */
-  selectAll(event: FocusEvent): void {
-    (event.target as HTMLInputElement).select();
   }
 
   generate(): void {
@@ -382,13 +376,6 @@ export class ApiKeyTabController {
     });
   }
 
-  /** Clears what the last action said, and blocks every other action until this one ends. */
-  private begin(busy: Busy): void {
-    this.busy = busy;
-    this.failure = null;
-    this.statusText = '';
-  }
-
   /** What the tab now knows to be the key, from its own save or a fetch. */
   private remember(key: string | null): void {
     this.keyIsSet = key !== null;
@@ -484,43 +471,27 @@ export class ApiKeyTabController {
   }
 
   private testKey(key: string): void {
-    this.begin('testing');
-    // fetch answers outside AngularJS: $q.when brings the answer back into a digest.
-    this.$q
-      .when(testApiKey(key, this.contactId))
-      .then((result) => {
-        if (result.outcome === 'works') {
-          this.statusText = ts('This key works: it authenticates as contact %1.', { 1: result.contactId });
-        } else {
-          this.failure = {
-            summary: result.outcome === 'unreachable'
-                ? ts('The key could not be tested.')
-                : result.outcome === 'expired'
-                  ? ts('This key no longer works.')
-                  : ts('This key does not work yet.'),
-            detail: keyTestMessage(result, this.lifecycle?.expires ? formatDay(this.clock, this.lifecycle.expires) : ''),
-          };
-        }
-        this.focus('test');
-      })
-      .finally(() => {
-        this.busy = null;
-      });
+    this.runTest(testApiKey(key, this.contactId), (result) => {
+      if (result.outcome === 'works') {
+        this.statusText = ts('This key works: it authenticates as contact %1.', { 1: result.contactId });
+      } else {
+        this.failure = {
+          summary: result.outcome === 'unreachable'
+              ? ts('The key could not be tested.')
+              : result.outcome === 'expired'
+                ? ts('This key no longer works.')
+                : ts('This key does not work yet.'),
+          detail: keyTestMessage(result, this.lifecycle?.expires ? formatDay(this.clock, this.lifecycle.expires) : ''),
+        };
+      }
+      this.focus('test');
+    });
   }
 
+  /** Refused by the browser: the key stays on screen, selected, for Ctrl+C. */
   private copyKey(key: string): void {
-    this.busy = 'copying';
-    // The clipboard answers outside AngularJS: $q.when brings the answer back into a digest.
-    this.$q.when(copyToClipboard(key)).then((copied) => {
-      this.busy = null;
-      if (copied) {
-        this.statusText = ts('Key copied.');
-        this.focus('copy');
-      } else {
-        this.shownKey = key;
-        this.statusText = ts('Copying was refused. The key is selected: press Ctrl+C.');
-        this.focus('key');
-      }
+    this.copySecret(key, ts('Key copied.'), ts('Copying was refused. The key is selected: press Ctrl+C.'), 'copy', 'key').then((copied) => {
+      if (!copied) this.shownKey = key;
     });
   }
 
@@ -536,18 +507,6 @@ export class ApiKeyTabController {
       this.isNewKey = false;
     }
     this.focus(returnFocus);
-  }
-
-  /** Focus moves once AngularJS has updated the DOM, since the target may only appear then. */
-  private focus(target: FocusTarget): void {
-    this.$timeout(
-      () => {
-        // The key field selects itself on focus (selectAll), so a keyboard user can copy at once.
-        this.$element[0].querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus();
-      },
-      0,
-      false,
-    );
   }
 }
 

@@ -1,16 +1,17 @@
-import { copyToClipboard } from '../shared/clipboard';
-import { failureMessage, keyTestMessage, type Failure } from '../shared/messages';
+import { failureMessage, keyTestMessage } from '../shared/messages';
+import { SecretPanel } from '../shared/secretPanel';
 import { SiteClock, type SiteTime } from '../shared/siteTime';
 import { ts } from '../shared/translate';
 import { curlExample, frontUrl } from '../shared/usage';
 import { testToken, type TokenFailure, type TokenService } from './tokenService';
 
-type Busy = 'creating' | 'testing' | 'copying';
+/** The partial's data-focus names (prefixed, so the tab's own never match them). */
+type FocusTarget = 'token-open' | 'token-token' | 'token-copy' | 'token-test';
 
 // usage: <crm-api-key-token contact-id="3" token="{signing: true}" site-time="{...}">
 // Shown only when the page says the viewer may create tokens (`token` not null).
-export class TemporaryTokenController {
-  static $inject = ['$scope', '$element', '$interval', '$timeout', '$q', 'crmApiKeyTokens'];
+export class TemporaryTokenController extends SecretPanel<'creating', FocusTarget> {
+  static override $inject = ['$scope', '$element', '$timeout', '$q', '$interval', 'crmApiKeyTokens'];
 
   contactId!: number;
   token?: { signing: boolean } | null;
@@ -23,31 +24,27 @@ export class TemporaryTokenController {
   jwt: string | null = null;
   /** "Valid until 14:35, in 59 minutes.", refreshed by the countdown. */
   untilText = '';
-  busy: Busy | null = null;
-  statusText = '';
-  failure: Failure | null = null;
   example = '';
 
   private clock!: SiteClock;
-  private apiUrl = '';
   /** The token's end in browser milliseconds (its exp claim). */
   private endsAt = 0;
   private ticker?: angular.IPromise<unknown>;
 
   constructor(
-    private readonly $scope: angular.IScope & { ts?: Translate },
-    private readonly $element: JQLite,
+    $scope: angular.IScope & { ts?: Translate },
+    $element: JQLite,
+    $timeout: angular.ITimeoutService,
+    $q: angular.IQService,
     private readonly $interval: angular.IIntervalService,
-    private readonly $timeout: angular.ITimeoutService,
-    private readonly $q: angular.IQService,
     private readonly tokens: TokenService,
-  ) {}
+  ) {
+    super($scope, $element, $timeout, $q);
+  }
 
   $onInit(): void {
-    this.$scope.ts = ts;
     this.contactId = Number(this.contactId);
     this.clock = new SiteClock(this.siteTime);
-    this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
   }
 
   $onDestroy(): void {
@@ -62,10 +59,6 @@ export class TemporaryTokenController {
     return this.clock.formatTime(this.clock.fromUnix(this.endsAt / 1000));
   }
 
-  selectAll(event: FocusEvent): void {
-    (event.target as HTMLInputElement).select();
-  }
-
   create(): void {
     if (this.busy) return;
     this.begin('creating');
@@ -76,12 +69,12 @@ export class TemporaryTokenController {
           this.jwt = jwt;
           this.endsAt = exp * 1000;
           this.isChoosing = false;
-          this.example = curlExample(this.apiUrl, jwt);
+          this.example = curlExample(frontUrl('civicrm/ajax/api4/Contact/get'), jwt);
           this.ticker = this.$interval(() => this.tick(), 1000);
           this.tick();
           if (this.jwt) {
             this.statusText = ts('Token created. Copy it now: it is shown only once.');
-            this.focus('token');
+            this.focus('token-token');
           }
         },
         (reason: TokenFailure) => {
@@ -93,7 +86,7 @@ export class TemporaryTokenController {
                 ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
                 : failureMessage(reason),
           };
-          this.focus('open');
+          this.focus('token-open');
         },
       )
       .finally(() => {
@@ -102,27 +95,16 @@ export class TemporaryTokenController {
   }
 
   copy(): void {
-    const jwt = this.jwt;
-    if (this.busy || jwt === null) return;
-    this.begin('copying');
-    this.$q.when(copyToClipboard(jwt)).then((copied) => {
-      this.busy = null;
-      this.statusText = copied ? ts('Token copied.') : ts('Copying was refused. The token is selected: press Ctrl+C.');
-      this.focus(copied ? 'copy' : 'token');
-    });
+    if (this.busy || this.jwt === null) return;
+    this.copySecret(this.jwt, ts('Token copied.'), ts('Copying was refused. The token is selected: press Ctrl+C.'), 'token-copy', 'token-token');
   }
 
   test(): void {
-    const jwt = this.jwt;
-    if (this.busy || jwt === null) return;
-    this.begin('testing');
-    this.$q
-      .when(testToken(jwt, this.contactId))
-      .then((result) => {
-        if (result.outcome === 'works') {
-          this.statusText = ts('This token works: it authenticates as contact %1 until %2.', { 1: this.contactId, 2: this.endTime });
-          return;
-        }
+    if (this.busy || this.jwt === null) return;
+    this.runTest(testToken(this.jwt, this.contactId), (result) => {
+      if (result.outcome === 'works') {
+        this.statusText = ts('This token works: it authenticates as contact %1 until %2.', { 1: this.contactId, 2: this.endTime });
+      } else {
         // authx's clock decides: a token it calls expired is over, whatever the countdown says.
         if (result.outcome === 'expired') this.forget();
         this.failure = {
@@ -134,11 +116,9 @@ export class TemporaryTokenController {
                 ? ts('CiviCRM refuses it: the site’s signing key may have changed.')
                 : keyTestMessage(result),
         };
-      })
-      .finally(() => {
-        this.busy = null;
-        this.focus(this.jwt === null ? 'open' : 'test');
-      });
+      }
+      this.focus(this.jwt === null ? 'token-open' : 'token-test');
+    });
   }
 
   hide(): void {
@@ -146,7 +126,7 @@ export class TemporaryTokenController {
     const until = this.endTime;
     this.forget();
     this.statusText = ts('Token hidden. It still works until %1.', { 1: until });
-    this.focus('open');
+    this.focus('token-open');
   }
 
   private tick(): void {
@@ -169,16 +149,6 @@ export class TemporaryTokenController {
     this.jwt = null;
     this.example = '';
     this.untilText = '';
-  }
-
-  private begin(busy: Busy): void {
-    this.busy = busy;
-    this.failure = null;
-    this.statusText = '';
-  }
-
-  private focus(target: 'open' | 'token' | 'copy' | 'test'): void {
-    this.$timeout(() => this.$element[0].querySelector<HTMLElement>(`[data-focus="token-${target}"]`)?.focus(), 0, false);
   }
 }
 
