@@ -39,13 +39,18 @@ class ApiKeyRecord extends Generic\DAOEntity {
   /**
    * An inner array is a choice (any one of them), as for CRM_Core_Permission::check().
    *
-   * setExpiry is open to `edit own api keys` too: the action itself checks that the contact is
-   * one whose key the caller may change.
+   * Reading (get, and the overview's join) is for whoever may read keys. Writing a row directly
+   * (create, update, save, delete, replace: core maps save to create and replace to delete, then
+   * falls back to default, in Generic\AbstractAction::getPermissions()) is for administrators only:
+   * a raw update would let a key reader lift an expiry past the site's maximum or forge a last use.
+   * Expiry is changed through setExpiry, which applies the policy and is open to `edit own api keys`
+   * too: the action itself checks that the contact is one whose key the caller may change.
    */
   public static function permissions() {
     return [
       'meta' => ['access CiviCRM'],
-      'default' => [['administer CiviCRM', 'edit api keys']],
+      'default' => ['administer CiviCRM'],
+      'get' => [['administer CiviCRM', 'edit api keys']],
       'setExpiry' => [['administer CiviCRM', 'edit api keys', 'edit own api keys']],
       'expire' => [['administer CiviCRM', 'edit api keys']],
     ];

@@ -141,11 +141,22 @@ namespace {
       same(['civicrm_contact' => ['engine' => 'InnoDB'], 'civicrm_email' => []], $event->logTableSpec, 'tables logged');
     },
 
-    'APIv4 ApiKeyRecord: a DAOEntity whose CRUD needs "administer CiviCRM" or "edit api keys"; setExpiry also "edit own api keys"' => function (): void {
+    'APIv4 ApiKeyRecord: a DAOEntity read with "administer CiviCRM" or "edit api keys", written directly by administrators only; setExpiry also "edit own api keys"' => function (): void {
       expect(is_subclass_of(ApiKeyRecord::class, \Civi\Api4\Generic\DAOEntity::class), 'a DAOEntity');
       $permissions = ApiKeyRecord::permissions();
-      same([['administer CiviCRM', 'edit api keys']], $permissions['default'], 'get, create, update, delete, save, replace');
-      same([['administer CiviCRM', 'edit api keys', 'edit own api keys']], $permissions['setExpiry'], 'setExpiry');
+      // What an action needs, resolved as core's Generic\AbstractAction::getPermissions() does.
+      $needs = function (string $action) use ($permissions) {
+        $permissions += ['meta' => ['access CiviCRM'], 'default' => ['administer CiviCRM']];
+        $generic = ['getActions' => 'meta', 'getFields' => 'meta', 'replace' => 'delete', 'save' => 'create'][$action] ?? 'default';
+        return $permissions[$action] ?? $permissions[$generic] ?? $permissions['default'];
+      };
+      same([['administer CiviCRM', 'edit api keys']], $needs('get'), 'get');
+      foreach (['create', 'update', 'save', 'delete', 'replace'] as $action) {
+        // A key reader must not lift an expiry past the maximum, nor forge a last use, by hand.
+        same(['administer CiviCRM'], $needs($action), $action);
+      }
+      same([['administer CiviCRM', 'edit api keys', 'edit own api keys']], $needs('setExpiry'), 'setExpiry');
+      same([['administer CiviCRM', 'edit api keys']], $needs('expire'), 'expire');
       expect(!in_array('edit own api keys', array_merge(...array_map(fn($p) => is_array($p) ? $p : [$p], array_merge(...array_values(array_diff_key($permissions, ['setExpiry' => 1, 'meta' => 1]))))), TRUE), 'no other action open to self-service');
       foreach (['setExpiry', 'expire'] as $action) {
         expect(method_exists(ApiKeyRecord::class, $action), "declares $action");

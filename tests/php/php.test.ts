@@ -162,7 +162,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'upgrade from 1.0.0: upgrade_1100 creates the table; run again, it changes nothing',
     'uninstall drops the table',
     'detailed logging leaves the table out (hook_civicrm_alterLogTables), and only it',
-    'APIv4 ApiKeyRecord: a DAOEntity whose CRUD needs "administer CiviCRM" or "edit api keys"; setExpiry also "edit own api keys"',
+    'APIv4 ApiKeyRecord: a DAOEntity read with "administer CiviCRM" or "edit api keys", written directly by administrators only; setExpiry also "edit own api keys"',
     'the date recording began is a declared setting, hidden from the settings form',
   ],
   'tests/php/lifecycle-watch-cases.php': [
