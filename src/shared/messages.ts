@@ -17,7 +17,7 @@ export function failureFrom(summary: string, error: unknown): Failure {
 export function failureMessage(reason: FailureReason): string {
   switch (reason) {
     case 'unreachable':
-      return ts('No usable answer from the server (network or server error). Try again.');
+      return ts('No answer from the server. Try again.');
     case 'permission':
     case 'cannotRead':
       return ts('You do not have permission to do this.');
@@ -26,7 +26,7 @@ export function failureMessage(reason: FailureReason): string {
     case 'noAccess':
       return ts('Your session may have expired. Reload the page.');
     case 'altered':
-      return ts('The server saved a different value than the one sent, so the old key no longer works. Generate a new key.');
+      return ts('The server saved another value, so the old key no longer works. Generate a new key.');
     case 'malformed':
     case 'server':
       return ts('The server failed. Try again, or ask an administrator to check the CiviCRM log.');
