@@ -33,6 +33,20 @@ namespace {
   abstract class CRM_Core_DAO_Base extends CRM_Core_DAO {
   }
 
+  /**
+   * Core's CRM_Core_BAO_SchemaHandler::getInUseCollation(): the collation of the site's tables
+   * (civicrm_contact), which Civi\Schema\SqlGenerator gives new tables.
+   */
+  class CRM_Core_BAO_SchemaHandler {
+
+    public static string $collation = 'utf8mb4_unicode_ci';
+
+    public static function getInUseCollation(): string {
+      return self::$collation;
+    }
+
+  }
+
   function entity(): array {
     return include ROOT . '/schema/ApiKeyRecord.entityType.php';
   }
@@ -81,6 +95,16 @@ namespace {
         same(['entity' => 'Contact', 'key' => 'id', 'on_delete' => $onDelete], $fields[$column]['entity_reference'], "declared reference of $column");
         expect(str_contains($sql, "FOREIGN KEY (`$column`) REFERENCES `civicrm_contact` (`id`) ON DELETE $onDelete"), "SQL foreign key of $column");
       }
+    },
+
+    'the table takes the character set and collation the site already uses, as core\'s SqlGenerator does (utf8 on sites from before 5.33)' => function (): void {
+      foreach (['utf8mb4_unicode_ci' => 'utf8mb4', 'utf8_unicode_ci' => 'utf8', 'utf8mb4_0900_ai_ci' => 'utf8mb4'] as $collation => $characterSet) {
+        CRM_Core_BAO_SchemaHandler::$collation = $collation;
+        expect(str_ends_with(KeyRecords::createSql(), ") ENGINE=InnoDB DEFAULT CHARACTER SET $characterSet COLLATE $collation ROW_FORMAT=DYNAMIC"), "table options for $collation");
+      }
+      CRM_Core_BAO_SchemaHandler::$collation = "utf8mb4_unicode_ci; DROP TABLE civicrm_contact";
+      expect(str_ends_with(KeyRecords::createSql(), 'COLLATE utf8mb4_unicode_ci ROW_FORMAT=DYNAMIC'), 'anything but a collation name falls back to the default');
+      CRM_Core_BAO_SchemaHandler::$collation = 'utf8mb4_unicode_ci';
     },
 
     'the foreign keys hold: deleting a contact removes its row, deleting who set it empties set_by' => function (): void {

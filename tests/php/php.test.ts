@@ -156,6 +156,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'schema/ApiKeyRecord.entityType.php: entity ApiKeyRecord on civicrm_apikeytab_key, its DAO class, left out of logging',
     'the SQL creates exactly the declared columns, types and nullability',
     'the SQL has the unique contact_id, the fingerprint index and both foreign keys as declared',
+    "the table takes the character set and collation the site already uses, as core's SqlGenerator does (utf8 on sites from before 5.33)",
     'the foreign keys hold: deleting a contact removes its row, deleting who set it empties set_by',
     'info.xml names CRM_ApiKeyTab_Upgrader, a CRM_Extension_Upgrader_Base with the one revision 1100',
     'install creates the table; after install, the date recording began is kept',

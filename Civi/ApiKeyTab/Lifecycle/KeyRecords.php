@@ -35,6 +35,7 @@ class KeyRecords {
    */
   public static function createSql(): string {
     $table = self::TABLE;
+    $options = self::tableOptions();
     return <<<SQL
 CREATE TABLE IF NOT EXISTS `$table` (
   `id` int unsigned NOT NULL AUTO_INCREMENT,
@@ -51,8 +52,27 @@ CREATE TABLE IF NOT EXISTS `$table` (
   INDEX `index_key_fingerprint` (`key_fingerprint`),
   CONSTRAINT `FK_{$table}_contact_id` FOREIGN KEY (`contact_id`) REFERENCES `civicrm_contact` (`id`) ON DELETE CASCADE,
   CONSTRAINT `FK_{$table}_set_by` FOREIGN KEY (`set_by`) REFERENCES `civicrm_contact` (`id`) ON DELETE SET NULL
-) ENGINE=InnoDB DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci
+) {$options}
 SQL;
+  }
+
+  /**
+   * The table options core's own SQL generator gives an extension's table (Civi\Schema\SqlGenerator,
+   * 5.74+): the character set and collation the site's tables already use. Sites installed before
+   * 5.33 still run utf8 (utf8mb3) with utf8_unicode_ci; a table of its own kind stays consistent
+   * with them (and with `cv`'s schema checks).
+   */
+  private static function tableOptions(): string {
+    $collation = 'utf8mb4_unicode_ci';
+    if (method_exists('CRM_Core_BAO_SchemaHandler', 'getInUseCollation')) {
+      $inUse = (string) \CRM_Core_BAO_SchemaHandler::getInUseCollation();
+      // Interpolated into the statement: only a collation name, or the default.
+      if (preg_match('/^utf8(mb[34])?_\w+$/', $inUse)) {
+        $collation = $inUse;
+      }
+    }
+    $characterSet = stripos($collation, 'utf8mb4') === 0 ? 'utf8mb4' : 'utf8';
+    return "ENGINE=InnoDB DEFAULT CHARACTER SET {$characterSet} COLLATE {$collation} ROW_FORMAT=DYNAMIC";
   }
 
   public static function create(): void {
