@@ -96,7 +96,7 @@ export class ExpiryChoice {
     if (day === null) {
       this.error = ts('Choose a date, or another option.');
     } else if (day < this.min) {
-      this.error = ts('This date has passed. Choose today or a later date.');
+      this.error = ts('This date has passed.');
     } else if (this.max !== null && day > this.max) {
       this.error = ts('This site allows keys for %1 days at most: choose %2 or earlier.', {
         1: this.policy.max_days,

@@ -49,7 +49,7 @@ export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works'
     case 'unreachable':
       return ts('No answer from the server. Try again.');
     case 'unexpected':
-      return ts('Unexpected answer (HTTP %1). Is the authx extension enabled?', { 1: result.status });
+      return ts('Unexpected answer (HTTP %1). Is authx enabled?', { 1: result.status });
   }
 }
 
@@ -58,9 +58,9 @@ export function typedKeyMessage(problem: TypedKeyProblem): string {
     case 'empty':
       return ts('Enter a key first.');
     case 'spaces':
-      return ts('Remove the spaces (check both ends).');
+      return ts('Remove the spaces.');
     case 'characters':
-      return ts('Use only letters A-Z a-z, digits 0-9, - and _.');
+      return ts('Use only A-Z a-z 0-9 - and _.');
     case 'tooShort':
       return ts('Too short: at least 16 characters.');
     case 'tooLong':

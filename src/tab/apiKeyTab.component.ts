@@ -108,10 +108,7 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   /** Why this viewer sees no way to change the key; '' when they may change it. */
   get readOnlyText(): string {
     if (this.mayChange) return '';
-    if (!this.keyIsSet) return ts('You cannot give this contact a key here: you cannot edit this contact.');
-    return this.canView
-      ? ts('You may read this key but not change it: you cannot edit this contact.')
-      : ts('You cannot change this key here: you cannot edit this contact.');
+    return this.keyIsSet ? ts('You cannot edit this contact, so you cannot change its key.') : ts('You cannot edit this contact, so you cannot give it a key.');
   }
 
   $onDestroy(): void {
@@ -203,7 +200,7 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   copyExample(): void {
     if (this.busy) return;
     this.$q.when(copyToClipboard(this.example)).then((copied) => {
-      this.statusText = copied ? ts('Example copied.') : ts('Copying was refused: select the example and copy it.');
+      this.statusText = copied ? ts('Example copied.') : ts('Copying was refused: select the example to copy it.');
     });
   }
 
@@ -465,8 +462,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.isNewKey = false;
     this.statusText =
       key === null
-        ? ts('The key was removed elsewhere: this contact has no key now.')
-        : ts('The key was changed elsewhere: the tab now shows the current one.');
+        ? ts('The key was removed elsewhere.')
+        : ts('The key was changed elsewhere. This is the current one.');
     return true;
   }
 

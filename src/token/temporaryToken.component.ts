@@ -113,7 +113,7 @@ export class TemporaryTokenController extends SecretPanel<'creating', FocusTarge
             result.outcome === 'expired'
               ? ts('It has expired.')
               : result.outcome === 'refused'
-                ? ts('CiviCRM refuses it: the site’s signing key may have changed.')
+                ? ts('CiviCRM refuses it: the signing key may have changed.')
                 : keyTestMessage(result),
         };
       }

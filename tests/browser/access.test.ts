@@ -25,7 +25,7 @@ describe('a viewer who may read keys but not edit the contact', () => {
     await ui.control.setKey(JANE, JANE_KEY);
     const tab = await ui.openTab('reader', JANE);
     expect(await tab.actions()).toEqual(['Show key', 'Copy key', 'Test key']);
-    expect(await tab.text()).toContain('You may read this key but not change it: you cannot edit this contact.');
+    expect(await tab.text()).toContain('You cannot edit this contact, so you cannot change its key.');
     expect(await tab.maskedKey.innerText()).toContain(JANE_KEY.slice(-4));
 
     await tab.button('Show key').click();

@@ -104,7 +104,7 @@ describe('a key changed elsewhere', () => {
 
     await tab.button('Show key').click();
     expect(await tab.shownKey()).toBe(current);
-    expect(await tab.status.innerText()).toContain('The key was changed elsewhere: the tab now shows the current one.');
+    expect(await tab.status.innerText()).toContain('The key was changed elsewhere. This is the current one.');
     expect(await tab.isFocused(tab.button('Hide key'))).toBe(true);
     await tab.button('Hide key').click();
     expect(await tab.maskedKey.innerText()).toMatch(new RegExp(`•{28}${current.slice(-4)}`));
@@ -128,7 +128,7 @@ describe('a key changed elsewhere', () => {
     await ui.control.setKey(JANE, null);
 
     await tab.button('Show key').click();
-    await eventually(() => tab.status.innerText()).toContain('The key was removed elsewhere: this contact has no key now.');
+    await eventually(() => tab.status.innerText()).toContain('The key was removed elsewhere.');
     expect(await tab.text()).toContain('This contact has no API key.');
     expect(await tab.badge.innerText()).toBe('0');
     expect(await tab.tabItem.getAttribute('class')).toContain('crm-count-0');

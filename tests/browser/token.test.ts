@@ -59,7 +59,7 @@ it('creates a token, copies it, tests it ("This token works") and hides it: one 
   const text = await tab.text();
   const until = /Valid until (\d{1,2}:\d{2}(?: [AP]M)?), in (?:59 min|1 h 0 min)\./.exec(text)?.[1];
   expect(until, text).toBeDefined();
-  expect(text).toContain('It cannot be revoked before then, and changing the API key does not end it.');
+  expect(text).toContain('Until then it cannot be revoked, not even by changing the key.');
   expect(await tab.panel.locator('.crm-apikey-token pre').innerText()).toContain(`X-Civi-Auth: Bearer ${jwt}`);
 
   await tab.button('Copy token').click();

@@ -5,7 +5,7 @@ import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 const KEY = 'adminkeyadminkeyadminkeyadminkey';
-const READ_ONLY = 'You may read this key but not change it: you cannot edit this contact.';
+const READ_ONLY = 'You cannot edit this contact, so you cannot change its key.';
 const TRASHED = 'This contact is in the trash. Its API key still works until it is revoked.';
 
 afterEach(() => {
@@ -35,7 +35,7 @@ describe('a viewer who may read keys but not edit the contact (can-edit false)',
   it('a contact without a key: no Generate, no Enter a key, and the reason', async () => {
     tab = await mountTab({ contactId: 3, hasKey: false, canView: true, canEdit: false });
     expect(tab.text()).toContain('This contact has no API key.');
-    expect(tab.text()).toContain('You cannot give this contact a key here: you cannot edit this contact.');
+    expect(tab.text()).toContain('You cannot edit this contact, so you cannot give it a key.');
     expect(tab.buttons()).toEqual([]);
   });
 

@@ -32,7 +32,7 @@ describe('Show key', () => {
   it('when the key was changed elsewhere: shows the current key, under the notice', async () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
     await tab.click('Show key');
-    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    expect(tab.status()).toBe('The key was changed elsewhere. This is the current one.');
     expect(tab.field('Current API key').value).toBe(KEY);
     expect(tab.civi.calls).toHaveLength(1);
     expect(document.activeElement).toBe(tab.button('Hide key'));
@@ -48,14 +48,14 @@ describe('Show key', () => {
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
     await tab.click('Copy key');
     expect(writeText).not.toHaveBeenCalled();
-    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    expect(tab.status()).toBe('The key was changed elsewhere. This is the current one.');
     expect(tab.element.outerHTML).not.toContain(KEY);
 
     tab.destroy();
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'Ab3x' });
     await tab.click('Test key');
     expect(fetchSpy).not.toHaveBeenCalled();
-    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    expect(tab.status()).toBe('The key was changed elsewhere. This is the current one.');
     // Decided again: now it copies the key it told about.
     await tab.click('Copy key');
     expect(writeText).toHaveBeenCalledWith(KEY);
@@ -64,7 +64,7 @@ describe('Show key', () => {
   it('when the key was revoked elsewhere: the tab falls back to "no key"', async () => {
     tab = await mountTab({ contactId: 3, hasKey: true, canView: true, keyHint: 'Ab3x' });
     await tab.click('Show key');
-    expect(tab.status()).toBe('The key was removed elsewhere: this contact has no key now.');
+    expect(tab.status()).toBe('The key was removed elsewhere.');
     expect(tab.text()).toContain('This contact has no API key.');
     expect(tab.crm.counts).toEqual([{ selector: '#tab_apikey', count: 0 }]);
   });
@@ -76,7 +76,7 @@ describe('Show key', () => {
     await tab.click('Hide key');
     tab.civi.keys.set(3, 'X'.repeat(28) + mine.slice(-4));
     await tab.click('Show key');
-    expect(tab.status()).toBe('The key was changed elsewhere: the tab now shows the current one.');
+    expect(tab.status()).toBe('The key was changed elsewhere. This is the current one.');
   });
 });
 

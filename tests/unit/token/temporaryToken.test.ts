@@ -41,7 +41,7 @@ describe('who sees it', () => {
   it('a site without CIVICRM_SIGN_KEYS: an explanation instead of the button', async () => {
     tab = await mountWithToken({ signing: false });
     expect(tab.buttons()).not.toContain('Temporary token');
-    expect(tab.tokenText()).toContain('need a signing key, which this site lacks');
+    expect(tab.tokenText()).toContain('This site has no signing key');
     expect(tab.tokenText()).toContain('civicrm.settings.php as CIVICRM_SIGN_KEYS');
   });
 
@@ -73,7 +73,7 @@ describe('Create token', () => {
     const [jwt] = tab.civi.issued;
     expect(tab.tokenField()?.value).toBe(jwt);
     expect(tab.tokenText()).toContain(`Valid until ${ttl === 28800 ? '21:35' : ttl === 900 ? '13:50' : '14:35'}, ${relative}.`);
-    expect(tab.tokenText()).toContain('It cannot be revoked before then, and changing the API key does not end it.');
+    expect(tab.tokenText()).toContain('Until then it cannot be revoked, not even by changing the key.');
     expect(tab.tokenStatus()).toBe('Token created. Copy it now: it is shown only once.');
     expect(document.activeElement).toBe(tab.tokenField());
     expect(tab.buttons()).toEqual(expect.arrayContaining(['Copy token', 'Test token', 'Hide token']));
