@@ -1,6 +1,5 @@
 import { ApiKeyError, rethrow } from './failures';
 import type { ExpiryParams } from '../lifecycle/expiryChoice';
-import { setExpiry } from '../lifecycle/expiryService';
 
 // usage: crmApiKeyService.fetchKey(cid).then((key) => ...)   // key or null; rejects with ApiKeyError
 //
@@ -23,9 +22,18 @@ export class ApiKeyService {
     }, rethrow);
   }
 
-  /** When the contact's key ends (ApiKeyRecord.setExpiry): the raw end, or null for never. */
+  /**
+   * When the contact's key ends: the one ApiKeyRecord.setExpiry (docs/design-1.1.md), `expiresIn`
+   * days or `expiresOn` 'YYYY-MM-DD', or neither for "never". The server checks the site's maximum
+   * and refuses a past date; it answers [{contact_id, expires_date}], and only that answer says
+   * what the end now is: the raw end, or null for never.
+   */
   setExpiry(contactId: number, params: ExpiryParams): angular.IPromise<string | null> {
-    return setExpiry(this.crmApi4, contactId, params);
+    return this.crmApi4('ApiKeyRecord', 'setExpiry', { contactId, ...params }).then((values) => {
+      const expires = firstRecord(values).expires_date;
+      if (expires !== null && typeof expires !== 'string') throw new ApiKeyError('malformed');
+      return expires || null;
+    }, rethrow);
   }
 
   /** Sets (or, with null, clears) the key. One Contact.update; resolves only when the echo matches. */

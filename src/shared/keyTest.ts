@@ -29,6 +29,7 @@ export interface AuthxReply {
 /** One GET civicrm/authx/id with this credential; null when no answer came, or one cut off while its body was read. */
 export function askAuthx(credential: string): Promise<AuthxReply | null> {
   return fetch(frontUrl('civicrm/authx/id'), {
+    method: 'GET',
     headers: { 'X-Civi-Auth': `Bearer ${credential}` },
     credentials: 'omit',
     cache: 'no-store',

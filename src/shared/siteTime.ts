@@ -73,14 +73,8 @@ export function customFormat(raw: string, format: string, locale = 'en_US'): str
   const ms = wallMs(raw);
   if (ms === null) return '';
   const date = new Date(ms);
-  const [year, month, day, hour, minute, second] = [
-    date.getUTCFullYear(),
-    date.getUTCMonth() + 1,
-    date.getUTCDate(),
-    date.getUTCHours(),
-    date.getUTCMinutes(),
-    date.getUTCSeconds(),
-  ];
+  // 'YYYY-MM-DD HH:MM:SS' split at its punctuation: the six numbers of the wall time.
+  const [year, month, day, hour, minute, second] = rawFromWallMs(ms).split(/\D/).map(Number);
   const hour12 = hour % 12 || 12;
   const meridiem = hour < 12 ? 'AM' : 'PM';
   const tokens: Record<string, string> = {

@@ -17,11 +17,11 @@ async function regenerate(tab: TabPage): Promise<void> {
 }
 
 describe.each<[FaultName, RegExp]>([
-  ['network', /No usable answer from the server/],
+  ['network', /No answer from the server/],
   ['403', /You do not have permission/],
   ['500', /ask an administrator to check the CiviCRM log/],
   // A PHP fatal page is not JSON: CRM.api4 rejects with undefined, as for a network failure.
-  ['html', /No usable answer from the server \(network or server error\)/],
+  ['html', /No answer from the server\. Try again\./],
   ['deleted', /This contact no longer exists/],
   ['loggedout', /session may have expired/i],
 ])('a "%s" fault on Regenerate', (fault, explanation) => {

@@ -50,7 +50,7 @@ async function setSigning(enabled: boolean): Promise<void> {
 it('creates a token, copies it, tests it ("This token works") and hides it: one create, one authx call', async () => {
   await ui.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(ui.control.url).origin });
   const tab = await ui.openTab('admin', JANE);
-  await expect(tab.panel.innerText()).resolves.toContain('works without the site key, even for a contact without a user account');
+  await expect(tab.panel.innerText()).resolves.toContain('needs neither the site key nor a user account');
   await ui.control.resetRequests();
 
   const jwt = await createToken(tab, '1 hour');
@@ -118,7 +118,7 @@ it('a site without a signing key: the explanation, no button', async () => {
   try {
     const tab = await ui.openTab('admin', JANE);
     expect(await tab.button('Temporary token').count()).toBe(0);
-    expect(await tab.text()).toContain('An administrator adds one to civicrm.settings.php as CIVICRM_SIGN_KEYS');
+    expect(await tab.text()).toContain('an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php');
     expect(await axeViolations(tab.page)).toEqual([]);
   } finally {
     await setSigning(true);

@@ -30,8 +30,8 @@ describe('Enter a key', () => {
     ['A'.repeat(33), 'Too long'],
     [` ${GOOD}`, 'Remove the spaces'],
     [`${GOOD} `, 'Remove the spaces'],
-    ['abcdefghijklmnop.qrs', 'Use only letters'],
-    ['abcdéfghijklmnopqrs', 'Use only letters'],
+    ['abcdefghijklmnop.qrs', 'Use only A-Z a-z 0-9'],
+    ['abcdéfghijklmnopqrs', 'Use only A-Z a-z 0-9'],
   ])('refuses %j next to the field and sends nothing', async (value, message) => {
     tab = await openField({ hasKey: false, canView: true });
     await tab.type(value);
@@ -111,7 +111,7 @@ describe('Enter a key', () => {
     await tab.settle();
     expect(tab.civi.writes).toHaveLength(1);
     expect(tab.alert()).toContain('The key was not changed.');
-    expect(tab.alert()).toContain('No usable answer from the server');
+    expect(tab.alert()).toContain('No answer from the server');
     expect(tab.field('API key').value).toBe(GOOD);
     expect(tab.text()).toContain('hidden, ending in nkey');
     expect(tab.civi.keys.get(2)).toBe('adminkeyadminkeyadminkeyadminkey');
@@ -122,7 +122,7 @@ describe('Enter a key', () => {
     await tab.type(GOOD);
     tab.civi.failNext({ kind: 'unreachable' });
     await tab.submit();
-    expect(tab.alert()).toContain('No usable answer from the server');
+    expect(tab.alert()).toContain('No answer from the server');
     expect(tab.civi.writes).toEqual([]);
     expect(tab.field('API key').value).toBe(GOOD);
   });

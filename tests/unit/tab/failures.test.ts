@@ -8,7 +8,7 @@ let tab: MountedTab;
 afterEach(() => tab?.destroy());
 
 const faults: Array<[string, Fault, RegExp]> = [
-  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No usable answer from the server/],
+  ['a network failure (rejected with undefined)', { kind: 'unreachable' }, /No answer from the server/],
   ['a 403 with the generic body', { kind: 'status', body: GENERIC_403 }, /do not have permission/],
   ['a 500 with the generic body', { kind: 'status', body: GENERIC_500 }, /The server failed/],
   ['the contact deleted meanwhile', { kind: 'status', body: CONTACT_MISSING_500 }, /no longer exists/],

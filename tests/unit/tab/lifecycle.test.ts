@@ -239,7 +239,7 @@ describe('setExpiry failing after the key was saved', () => {
     tab.civi.failNext({ kind: 'unreachable', action: 'setExpiry' });
     await tab.click('Generate key');
     expect(tab.alert()).toContain('It does not expire. Use Change expiry to try again.');
-    expect(tab.alert()).toContain('No usable answer from the server');
+    expect(tab.alert()).toContain('No answer from the server');
     expect(tab.text()).toContain('Does not expire');
   });
 });

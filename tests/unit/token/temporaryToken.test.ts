@@ -42,13 +42,13 @@ describe('who sees it', () => {
     tab = await mountWithToken({ signing: false });
     expect(tab.buttons()).not.toContain('Temporary token');
     expect(tab.tokenText()).toContain('This site has no signing key');
-    expect(tab.tokenText()).toContain('civicrm.settings.php as CIVICRM_SIGN_KEYS');
+    expect(tab.tokenText()).toContain('add CIVICRM_SIGN_KEYS to civicrm.settings.php');
   });
 
   it('with signing: the button, saying it works without the site key; it opens "Valid for" and Create token', async () => {
     tab = await mountWithToken({ signing: true });
     expect(tab.buttons()).toContain('Temporary token');
-    expect(tab.tokenText()).toContain('works without the site key, even for a contact without a user account');
+    expect(tab.tokenText()).toContain('needs neither the site key nor a user account');
     expect(tab.buttons()).not.toContain('Create token');
     expect(tab.button('Temporary token').getAttribute('aria-expanded')).toBe('false');
     await tab.click('Temporary token');
@@ -183,7 +183,7 @@ describe('failures, in plain words, leaving nothing behind', () => {
       'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.',
     ],
     ['a generic 500 (no signing key, as others see it, or another fault)', GENERIC_500, 'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS'],
-    ['server unreachable', undefined, 'No usable answer from the server'],
+    ['server unreachable', undefined, 'No answer from the server'],
   ])('%s', async (_name, rejection, message) => {
     tab = await mountWithToken({ signing: true });
     tab.civi.rejections.push(rejection);
