@@ -23,12 +23,6 @@ export interface ExpiryRequest {
   never: boolean;
 }
 
-const FIXED: Array<[ExpiryOption, number]> = [
-  ['30', 30],
-  ['90', 90],
-  ['365', 365],
-];
-
 /** A day of the date field's model (AngularJS gives a Date at UTC midnight, ng-model-options timezone UTC). */
 function dayOf(date: Date | null | undefined): string | null {
   return date instanceof Date && !Number.isNaN(date.getTime()) ? date.toISOString().slice(0, 10) : null;
@@ -60,11 +54,6 @@ export class ExpiryChoice {
     const maxDays = positive(policy.max_days);
     this.min = clock.now().slice(0, 10);
     this.max = maxDays === null ? null : clock.addDays(this.min, maxDays);
-    const allowed: ExpiryOption[] = [
-      ...(maxDays === null ? (['never'] as ExpiryOption[]) : []),
-      ...FIXED.filter(([, days]) => maxDays === null || days <= maxDays).map(([option]) => option),
-      'date',
-    ];
     const labels: Record<ExpiryOption, string> = {
       never: ts('Never'),
       30: ts('30 days'),
@@ -72,6 +61,11 @@ export class ExpiryChoice {
       365: ts('1 year'),
       date: ts('On a date…'),
     };
+    // "Never" only without a maximum; a fixed lifetime only within it; a date always.
+    // Listed, not Object.keys(labels): integer-like keys would come first.
+    const allowed = (['never', '30', '90', '365', 'date'] as const).filter((option) =>
+      option === 'never' ? maxDays === null : option === 'date' || maxDays === null || Number(option) <= maxDays,
+    );
     this.options = allowed.map((value) => ({ value, label: labels[value] }));
 
     if (current !== undefined) {
@@ -81,8 +75,8 @@ export class ExpiryChoice {
     }
     // A default of "never" under a maximum cannot be offered: the longest allowed stands in.
     const days = positive(policy.default_days) ?? maxDays;
-    const fixed = FIXED.find(([option, n]) => n === days && allowed.includes(option));
-    this.option = days === null ? 'never' : fixed ? fixed[0] : 'date';
+    const fixed = allowed.find((option) => Number(option) === days);
+    this.option = days === null ? 'never' : fixed ?? 'date';
     if (this.option === 'date' && days !== null) this.date = dateOf(clock.addDays(this.min, days));
   }
 
@@ -90,8 +84,10 @@ export class ExpiryChoice {
   request(): ExpiryRequest | null {
     this.error = '';
     if (this.option === 'never') return { params: {}, day: null, never: true };
-    const fixed = FIXED.find(([option]) => option === this.option);
-    if (fixed) return { params: { expiresIn: fixed[1] }, day: this.clock.addDays(this.min, fixed[1]), never: false };
+    if (this.option !== 'date') {
+      const days = Number(this.option);
+      return { params: { expiresIn: days }, day: this.clock.addDays(this.min, days), never: false };
+    }
     const day = dayOf(this.date);
     if (day === null) {
       this.error = ts('Choose a date, or another option.');

@@ -14,17 +14,12 @@ export type Confirm = (question: ConfirmQuestion) => angular.IPromise<boolean>;
 
 export function confirmFactory($q: angular.IQService): Confirm {
   return (question) =>
+    // A $q promise settles once: whichever answer comes first counts, later events change nothing.
     $q<boolean>((resolve) => {
-      let answered = false;
-      const answer = (confirmed: boolean) => {
-        if (answered) return;
-        answered = true;
-        resolve(confirmed);
-      };
       CRM.confirm({ title: question.title, message: question.message, options: { no: question.no, yes: question.yes } })
-        .on('crmConfirm:yes', () => answer(true))
-        .on('crmConfirm:no', () => answer(false))
-        .on('dialogclose', () => answer(false));
+        .on('crmConfirm:yes', () => resolve(true))
+        .on('crmConfirm:no', () => resolve(false))
+        .on('dialogclose', () => resolve(false));
     });
 }
 confirmFactory.$inject = ['$q'];
