@@ -2,7 +2,7 @@
 //
 // usage: lastUsedText(lifecycle, clock)   // "Last used 3 days ago (November 28th, 2026 10:00 AM) from 203.0.113.7"
 //        expiresText(lifecycle.expires, clock)   // "Expires March 1st, 2027 8:30 AM (in 90 days)"
-import { customFormat, relativeDays, type SiteClock } from '../shared/siteTime';
+import { relativeDays, type SiteClock } from '../shared/siteTime';
 import { ts } from '../shared/translate';
 
 /** The site's limits (settings apikeytab_default_lifetime, _max_lifetime, _reminder_days); null: never / none. */
@@ -31,8 +31,7 @@ export interface Lifecycle {
 export function formatDay(clock: SiteClock, raw: string): string {
   const at = clock.format.lastIndexOf(clock.timeFormat);
   if (at < 1) return clock.formatDateTime(raw);
-  const text = customFormat(raw, clock.format.slice(0, at), clock.locale).replace(/\s+/g, ' ').trim();
-  return text || clock.formatDateTime(raw);
+  return clock.show(raw, clock.format.slice(0, at)) || clock.formatDateTime(raw);
 }
 
 /** "3 days ago", or nothing when the date cannot be read. */

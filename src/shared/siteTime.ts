@@ -163,8 +163,12 @@ export class SiteClock {
     return rawFromWallMs(ms + n * DAY_MS, raw.trim().length > 10);
   }
 
-  /** Blank padding (%e, %k, %l) collapses on a web page anyway; text-only output says it once. */
-  private show(raw: string, format: string): string {
+  /**
+   * A raw date in any customFormat format (formatDay gives the date part alone); an unreadable
+   * one as it came. Blank padding (%e, %k, %l) collapses on a web page anyway; text-only output
+   * says it once.
+   */
+  show(raw: string, format: string): string {
     return wallMs(raw) === null ? String(raw ?? '') : customFormat(raw, format, this.locale).replace(/\s+/g, ' ').trim();
   }
 }

@@ -16,7 +16,7 @@ export function curlExample(url: string, key: string | null): string {
     'curl -X POST \\',
     `  -H ${shellQuote(`X-Civi-Auth: Bearer ${key ?? KEY_PLACEHOLDER}`)} \\`,
     `  ${shellQuote(url)} \\`,
-    `  --data-urlencode ${shellQuote('params={"select":["id","display_name"],"limit":1}')}`,
+    `  --data-urlencode 'params={"select":["id","display_name"],"limit":1}'`,
   ].join('\n');
 }
 

@@ -95,8 +95,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.apiUrl = frontUrl('civicrm/ajax/api4/Contact/get');
     this.clock = new SiteClock(this.siteTime);
     this.overviewUrl = this.canView ? CRM.url('civicrm/admin/apikeys') : '';
-    const lifecycle = this.lifecycle;
-    this.lifecycle = lifecycle && typeof lifecycle === 'object' && lifecycle.policy ? lifecycle : null;
+    // Without a policy the binding is not one the tab can use (absent, null, or garbled): as in 1.0.
+    this.lifecycle = this.lifecycle?.policy ? this.lifecycle : null;
     if (this.lifecycle) this.expiry = new ExpiryChoice(this.lifecycle.policy, this.clock);
   }
 
