@@ -79,7 +79,7 @@ it('has no axe violations for a user who cannot read their key', async () => {
 it('has no axe violations on the read-only tab of a viewer who cannot edit the contact', async () => {
   await ui.control.setKey(JANE, 'JaneA11yReadOnly0123456789abcdXy');
   const tab = await ui.openTab('reader', JANE);
-  await eventually(() => tab.text()).toContain('you cannot edit this contact');
+  await eventually(() => tab.text()).toContain('You cannot edit this contact');
   await expectAccessible(tab.page, 'read-only (reader)');
   await tab.button('Show key').click();
   await tab.shownKey();
