@@ -77,9 +77,16 @@ describe('the built bundles', () => {
   });
 
   // Budgets: sizes only (times belong to `npm run bench`).
-  it('the tab stays within its budget: bundle + partials at most 10 KiB gzip', () => {
+  // 10 KiB until 1.1. Last used, expiry (the Expires choice, Change expiry), dates in the site's
+  // format and the temporary token brought it to about 11.4 KiB after a size pass: of that, the
+  // words users read are about 1.8 KiB, and the code and markup alone 9.4 KiB (identifiers are not
+  // renamed, by contract, so ts() calls stay literal). Splitting the token into its own module
+  // would save 1.5 KiB for viewers without the token permission but cost the administrators who
+  // mostly use the tab 3.5 KiB of code both bundles need. So the budget is 12 KiB: room for
+  // fixes, none for another feature without taking something out.
+  it('the tab stays within its budget: bundle + partials at most 12 KiB gzip', () => {
     const { bundle, partials } = modules[0];
-    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(10 * 1024);
+    expect(gzipSync(bundle + partials.join('')).length).toBeLessThanOrEqual(12 * 1024);
   });
 
   it('the overview page stays within 6 KiB gzip, and the tab never loads its code', () => {

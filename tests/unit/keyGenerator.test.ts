@@ -1,7 +1,7 @@
 // @vitest-environment node
-// The key generator as it ships: src/tab/keyGenerator.ts draws from crypto.getRandomValues on
-// every key (53 bytes a draw, as nanoid's browser build did before it), so a test that replaces
-// the random source sees every byte the generator uses.
+// The key generator as it ships: vitest.config.ts points the unit project's `nanoid` at nanoid's
+// browser build, the one esbuild puts in js/crmApiKey.js (under plain Node, `nanoid` would be its
+// node:crypto pool build, which hands out bytes drawn before a test replaces the random source).
 // The last describe block checks the bundle that src/ builds to.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 // @ts-expect-error: a plain ES module without types

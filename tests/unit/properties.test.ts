@@ -9,7 +9,7 @@ import { typedKeyProblem } from '../../src/tab/keyRules';
 
 /**
  * The key made while crypto.getRandomValues hands out these bytes, then zeros (so a run of
- * rejected bytes always ends). The generator (src/tab/keyGenerator.ts) looks
+ * rejected bytes always ends). nanoid's browser build, as shipped (see vitest.config.ts), looks
  * crypto up on every key.
  */
 function keyFrom(bytes: Uint8Array): string {
