@@ -17,6 +17,7 @@ import {
   contactNotFoundReply,
   genericErrorReply,
   jsonReply,
+  legacyRest,
   valuesReply,
 } from './lib/civicrm.mjs';
 import { FaultBoard, alteredApiKey, parseFaultRequest } from './lib/faults.mjs';
@@ -110,6 +111,8 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
   /** @type {Set<{timer: NodeJS.Timeout, wake: () => void}>} */
   const sleepers = new Set();
   let closing = false;
+  /** The site's base URL, as CIVICRM_UF_BASEURL (known once the server listens). */
+  let siteUrl = '';
 
   /** @param {number} milliseconds resolves false when the server closes first */
   const sleep = (milliseconds) =>
@@ -175,7 +178,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const { user, headers } = viewer;
     const cidParameter = url.searchParams.get('cid');
     const contactId = cidParameter === null ? (user.name === 'self' ? user.contactId : 3) : Number(cidParameter);
-    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 2 to 46.`, headers);
+    if (!Object.hasOwn(CONTACTS, contactId)) return plainReply(404, `No contact ${cidParameter} in this demo: use 1 to 46.`, headers);
     const html = await renderContactSummary({ root, user, contactId, selectedTab: url.searchParams.get('selectedChild') ?? 'summary', store });
     return htmlReply(200, html, headers);
   }
@@ -242,7 +245,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
       default:
         break;
     }
-    if (entity === 'ApiKeyRecord') return keyRecordApi4({ action, params, user, store });
+    if (entity === 'ApiKeyRecord') return keyRecordApi4({ action, params, user, store, siteUrl });
     if (entity === 'AuthxCredential') return tokenApi4({ action, params, user, store });
     return api4({ entity, action, params, user, store, options: fault?.fault === 'altered' ? { alterApiKey: alteredApiKey } : {} });
   }
@@ -257,7 +260,7 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     const method = request.method ?? 'GET';
     const tokenReply = await tokenControl({ request, path, user: session(request).user, store });
     if (tokenReply !== null) return tokenReply;
-    const lifecycleReply = await lifecycleControl({ request, path, user: session(request).user, store });
+    const lifecycleReply = await lifecycleControl({ request, path, user: session(request).user, store, siteUrl });
     if (lifecycleReply !== null) return lifecycleReply;
     if (path === '/demo/requests' && method === 'GET') return jsonReply(200, { counts: Object.fromEntries(requestCounts) });
     const allowed = { '/demo/faults': ['POST', 'DELETE'], '/demo/requests': ['GET', 'DELETE'], '/demo/set-key': ['POST'], '/demo/authx-grant': ['POST'], '/demo/trash': ['POST'] }[path];
@@ -345,6 +348,14 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
       count('authx.id');
       return authxId({ sessionUser: session(request).user, bearer: bearerKey(request), siteKey: singleHeader(request, 'x-civi-key'), store, clientIp: clientAddress(request.socket.remoteAddress), log });
     }
+    if (path === '/civicrm/ajax/rest') {
+      // Legacy REST with api_key and key (authx flow legacyrest, wire 42); answered without regard
+      // to a session cookie.
+      if (method !== 'GET' && method !== 'POST') return methodNotAllowed(['GET', 'POST']);
+      count('ajax.rest');
+      const body = method === 'POST' ? new URLSearchParams(await readBody(request)) : new URLSearchParams();
+      return legacyRest({ query: url.searchParams, body, store, clientIp: clientAddress(request.socket.remoteAddress), log });
+    }
     if (path.startsWith('/demo/')) return demoControl(request, path);
     return plainReply(404, 'Not Found');
   }
@@ -371,9 +382,10 @@ export async function startDemoServer({ host = '127.0.0.1', port = 8080, dataFil
     server.listen(port, host, () => listening(undefined));
   });
   const address = /** @type {import('node:net').AddressInfo} */ (server.address());
+  siteUrl = `http://${urlHost(host)}:${address.port}/`;
 
   return {
-    url: `http://${urlHost(host)}:${address.port}/`,
+    url: siteUrl,
     async close() {
       if (closing) return;
       closing = true;

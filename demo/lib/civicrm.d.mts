@@ -5,6 +5,8 @@ export interface DemoContact {
   email: string;
   hash: string;
   createdDate: string;
+  contactType?: 'Organization';
+  organizationName?: string;
 }
 export const CONTACTS: Record<number, DemoContact>;
 export function displayName(contactId: number): string;

@@ -1,7 +1,7 @@
 // What a CiviCRM 6.15 site answers to the calls the tab makes, as observed in
 // ../shared/civicrm/wire (APIv4 over AJAX, and authx). Written from those observations only.
 import { createHash, randomInt } from 'node:crypto';
-import { INTEGRATION_IDS } from './store.mjs';
+import { DOMAIN_CONTACT_ID, INTEGRATION_IDS } from './store.mjs';
 import { authenticateJwt } from './tokens.mjs';
 import { joinedKeyRecord, keyHasExpired, recordKeyUse, siteTimestamp, splitKeyRecordJoin } from './lifecycle.mjs';
 
@@ -48,10 +48,14 @@ export const USERS = {
 export const DEFAULT_USER = 'admin';
 
 /**
- * @typedef {{firstName: string, lastName: string, email: string, hash: string, createdDate: string}} DemoContact
+ * @typedef {{firstName: string, lastName: string, email: string, hash: string, createdDate: string, contactType?: 'Organization', organizationName?: string}} DemoContact
  * @type {Record<number, DemoContact>}
  */
 export const CONTACTS = {
+  // The domain's organization (CRM_Core_BAO_Domain::getDomain()->contact_id), as a fresh install
+  // has it: no key, no user account. The extension's audit names it as the source of a change
+  // made while nobody was logged in (the expiry job's revoke).
+  [DOMAIN_CONTACT_ID]: { contactType: 'Organization', organizationName: 'Default Organization', firstName: '', lastName: '', email: '', hash: 'e8d6f2a1c4b7093d5f1e2a3b4c5d6e7f', createdDate: '2026-11-30 04:20:00' },
   2: { firstName: 'Standalone', lastName: 'Admin', email: 'admin@example.org', hash: '201d079c453e019f1c00b10863854620', createdDate: '2026-11-30 04:23:48' },
   3: { firstName: 'Jane', lastName: 'Doe', email: 'jane.doe@example.org', hash: '01a2e3adbc6f53d370898c2114b1f5d8', createdDate: '2026-11-30 04:24:39' },
   4: { firstName: 'Sam', lastName: 'Staffer', email: 'sam.staffer@example.org', hash: '7b1f0c9d2e3a4b5c6d7e8f9a0b1c2d3e', createdDate: '2026-11-30 04:24:55' },
@@ -74,7 +78,7 @@ export function userOfContact(contactId) {
 /** @param {number} contactId */
 export function displayName(contactId) {
   const contact = CONTACTS[contactId];
-  return `${contact.firstName} ${contact.lastName}`;
+  return contact.organizationName ?? `${contact.firstName} ${contact.lastName}`;
 }
 
 /**
@@ -202,6 +206,7 @@ export function valuesReply(entity, action, values) {
  */
 function storedRecord(id, store) {
   const contact = CONTACTS[id];
+  if (contact.organizationName !== undefined) return organizationRecord(id, store);
   return {
     id,
     contact_type: 'Individual',
@@ -231,6 +236,48 @@ function storedRecord(id, store) {
     modified_date: store.modifiedDate(id) ?? contact.createdDate,
     preferred_mail_format: 'Both',
     'email_primary.email': contact.email,
+  };
+}
+
+/**
+ * The domain's organization in the same shape: no names of a person, no greetings, no email.
+ * @param {number} id
+ * @param {DemoStore} store
+ * @returns {Record<string, unknown>}
+ */
+function organizationRecord(id, store) {
+  const contact = CONTACTS[id];
+  const name = /** @type {string} */ (contact.organizationName);
+  return {
+    id,
+    contact_type: 'Organization',
+    display_name: name,
+    first_name: null,
+    last_name: null,
+    organization_name: name,
+    do_not_email: false,
+    do_not_phone: false,
+    do_not_mail: false,
+    do_not_sms: false,
+    do_not_trade: false,
+    is_opt_out: false,
+    sort_name: name,
+    preferred_language: 'en_US',
+    hash: contact.hash,
+    api_key: store.apiKey(id),
+    communication_style_id: 1,
+    email_greeting_id: null,
+    email_greeting_display: null,
+    postal_greeting_id: null,
+    postal_greeting_display: null,
+    addressee_id: 3,
+    addressee_display: name,
+    is_deceased: false,
+    is_deleted: store.isTrashed(id),
+    created_date: contact.createdDate,
+    modified_date: store.modifiedDate(id) ?? contact.createdDate,
+    preferred_mail_format: 'Both',
+    'email_primary.email': null,
   };
 }
 
@@ -588,29 +635,92 @@ export async function api4(call) {
 }
 
 /**
- * What `civicrm/authx/id` (and any call authenticated by X-Civi-Auth) resolves a key to. The
- * extension's checkCredential listener (above core's api_key lookup) refuses an expired key first,
- * whatever the guards (wire 40, 41); a key authx accepts has its use recorded (issue 12).
- * @param {{bearer: string | null, siteKey: string | null, store: DemoStore, clientIp?: string | null, log?: (line: string) => void}} credentials
- * @returns {Promise<{ok: true, contactId: number, user: DemoUser | null} | {ok: false, reply: Reply}>}
+ * What authx makes of a credential on any flow, up to its policy checks (Authenticator::auth()):
+ * the extension's checkCredential listener (above core's api_key lookup) refuses an expired key
+ * first, whatever the guards (wire 40, 41); then core's api_key lookup, an authx JWT, the user
+ * mode of the flow (`require` for legacyrest: "Cannot login. No matching user is available.") and
+ * the guards. A key authx accepts has its use recorded (issue 12), on every flow. A refusal is
+ * the message alone; each flow answers it in its own way.
+ * @param {{bearer: string | null, siteKey: string | null, store: DemoStore, clientIp?: string | null, log?: (line: string) => void, requireUser?: boolean}} credentials
+ * @returns {Promise<{ok: true, contactId: number, user: DemoUser | null, cred?: 'jwt'} | {ok: false, message: string}>}
  */
-export async function authenticateApiKey({ bearer, siteKey, store, clientIp = null, log }) {
+async function checkCredential({ bearer, siteKey, store, clientIp = null, log, requireUser = false }) {
   if (bearer && keyHasExpired(store.data.lifecycle, store.data.apiKeys, bearer, siteTimestamp(new Date()))) {
-    return { ok: false, reply: textReply(401, 'HTTP 401 API key has expired') };
+    return { ok: false, message: 'API key has expired' };
   }
   const contactId = bearer ? store.contactIdWithKey(bearer) : null;
   // Core tries the api_key first, then an authx JWT (demo/lib/tokens.mjs), which skips the guards.
   const jwt = contactId === null && bearer ? authenticateJwt(bearer, store) : null;
+  if (jwt && !jwt.ok) return { ok: false, message: jwt.reply.body.replace(/^HTTP 401 /, '') };
+  if (jwt && requireUser && jwt.user === null) return { ok: false, message: 'Cannot login. No matching user is available.' };
   if (jwt) return jwt;
-  if (contactId === null) return { ok: false, reply: textReply(401, 'HTTP 401 Invalid credential') };
+  if (contactId === null) return { ok: false, message: 'Invalid credential' };
   const user = userOfContact(contactId);
+  if (requireUser && user === null) return { ok: false, message: 'Cannot login. No matching user is available.' };
   const siteKeyGuard = siteKey !== null && siteKey === store.siteKey;
   const permissionGuard = user !== null && hasPermission(user, 'authenticate with api key', store);
-  if (!siteKeyGuard && !permissionGuard) {
-    return { ok: false, reply: textReply(401, 'HTTP 401 Login not permitted. Must satisfy guard (site_key, perm).') };
-  }
+  if (!siteKeyGuard && !permissionGuard) return { ok: false, message: 'Login not permitted. Must satisfy guard (site_key, perm).' };
   await recordKeyUse(store, { contactId, apiKey: /** @type {string} */ (bearer), ip: clientIp, log });
   return { ok: true, contactId, user };
+}
+
+/**
+ * What `civicrm/authx/id` (and any call authenticated by X-Civi-Auth) resolves a key to; a refusal
+ * is authx's 401 text/plain `HTTP 401 <message>`.
+ * @param {{bearer: string | null, siteKey: string | null, store: DemoStore, clientIp?: string | null, log?: (line: string) => void}} credentials
+ * @returns {Promise<{ok: true, contactId: number, user: DemoUser | null, cred?: 'jwt'} | {ok: false, reply: Reply}>}
+ */
+export async function authenticateApiKey(credentials) {
+  const result = await checkCredential(credentials);
+  return result.ok ? result : { ok: false, reply: textReply(401, `HTTP 401 ${result.message}`) };
+}
+
+/**
+ * Legacy REST through authx (flow `legacyrest`, wire 42): `civicrm/ajax/rest` with `api_key` and
+ * `key` (the site key, for the site_key guard) as request parameters. authx's
+ * LegacyRestAuthenticator answers a refusal with HTTP 200 `text/javascript`
+ * `{"error_message":"FATAL: <message>","is_error":1}` and needs a user account (authx_legacyrest_user
+ * `require`). The demo answers APIv3 Contact.get only, with `return` id as in the capture (contact_id,
+ * contact_is_deleted, id, as strings; trashed contacts left out; sorted by sort_name; `options.limit`,
+ * default 25; `sequential`); any other entity or action is refused in APIv3's error shape.
+ * @param {{query: URLSearchParams, body: URLSearchParams, store: DemoStore, clientIp?: string | null, log?: (line: string) => void}} request
+ * @returns {Promise<Reply>}
+ */
+export async function legacyRest({ query, body, store, clientIp = null, log }) {
+  const param = (/** @type {string} */ name) => body.get(name) ?? query.get(name);
+  const v3Error = (/** @type {string} */ message) => ({ status: 200, headers: { ...NO_STORE_HEADERS, 'Content-Type': 'text/javascript' }, body: JSON.stringify({ error_message: message, is_error: 1 }) });
+  const apiKey = param('api_key') ?? '';
+  const siteKey = param('key');
+  if (apiKey === '' && (siteKey === null || siteKey === '')) {
+    return v3Error('The demo answers civicrm/ajax/rest only with api_key and key (the legacyrest flow of authx).');
+  }
+  const result = await checkCredential({ bearer: apiKey.trim() === '' ? null : apiKey.trim(), siteKey, store, clientIp, log, requireUser: true });
+  if (!result.ok) return v3Error(`FATAL: ${result.message}`);
+  const user = /** @type {DemoUser} */ (result.user);
+  const entity = (param('entity') ?? '').toLowerCase();
+  const action = (param('action') ?? '').toLowerCase();
+  if (entity !== 'contact' || action !== 'get') return v3Error(`The demo implements only Contact.get over legacy REST, not ${param('entity')}.${param('action')}.`);
+  if (!user.permissions.includes('access CiviCRM')) return v3Error('API permission check failed for Contact/get call; insufficient permission: require access CiviCRM');
+  let json = {};
+  try {
+    json = JSON.parse(param('json') ?? '{}') ?? {};
+  } catch {
+    return v3Error('Unable to decode supplied JSON.');
+  }
+  const options = /** @type {Record<string, any>} */ (json).options ?? {};
+  const limit = Number.isInteger(Number(options.limit)) && Number(options.limit) >= 0 ? Number(options.limit) : 25;
+  const ids = Object.keys(CONTACTS)
+    .map(Number)
+    .filter((id) => !store.isTrashed(id))
+    .sort((a, b) => collator.compare(String(storedRecord(a, store).sort_name), String(storedRecord(b, store).sort_name)) || a - b);
+  const chosen = limit === 0 ? ids : ids.slice(0, limit);
+  const rows = chosen.map((id) => ({ contact_id: String(id), contact_is_deleted: '0', id: String(id) }));
+  const sequential = [1, '1', true].includes(/** @type {any} */ (json).sequential);
+  /** @type {Record<string, unknown>} */
+  const answer = { is_error: 0, version: 3, count: rows.length };
+  if (rows.length === 1) answer.id = chosen[0];
+  answer.values = sequential ? rows : Object.fromEntries(rows.map((row) => [row.id, row]));
+  return { status: 200, headers: { ...NO_STORE_HEADERS, 'Content-Type': 'application/json' }, body: JSON.stringify(answer) };
 }
 
 /**

@@ -1,10 +1,13 @@
 // APIv4 entity ApiKeyRecord as the demo answers it (docs/design-1.1.md): get, setExpiry, and
 // expire (the daily job apikeytab_expire_keys), over the rows of demo/lib/lifecycle.mjs.
 import { CONTACTS, canEditContact, canReadKeys, canWriteKey, displayName, genericErrorReply, jsonReply, valuesReply } from './civicrm.mjs';
+import { siteTimeBinding } from './page.mjs';
+import { DOMAIN_CONTACT_ID, SCHEDULED_JOB_DETAILS } from './store.mjs';
 import {
   KEY_RECORD_FIELDS,
   addDays,
   currentRecord,
+  customFormat,
   expiryOfRequest,
   queueMail,
   reminderText,
@@ -137,9 +140,11 @@ async function setExpiry(params, user, store, now) {
  * that key's end: skipped. Each key is its own write, so a run that stops half way leaves no key
  * half-revoked and no reminder sent twice; the next run goes on. Answers {revoked, reminded, failed}.
  * @param {DemoStore} store
- * @param {string} [now]
+ * @param {{now?: string, siteUrl: string, loggedInContactId?: number | null}} run `siteUrl` the
+ *   site's base URL (`http://HOST:PORT/`); `loggedInContactId` who called ApiKeyRecord.expire, or
+ *   null for the scheduled job (cron: nobody logged in)
  */
-export async function runExpiryJob(store, now = siteTimestamp(new Date())) {
+export async function runExpiryJob(store, { now = siteTimestamp(new Date()), siteUrl, loggedInContactId = null }) {
   const lifecycle = store.data.lifecycle;
   const summary = { revoked: 0, reminded: 0, failed: 0 };
   /** @param {(row: KeyRecord) => boolean} test */
@@ -151,9 +156,10 @@ export async function runExpiryJob(store, now = siteTimestamp(new Date())) {
 
   for (const row of rows((candidate) => /** @type {string} */ (candidate.expires_date) <= now)) {
     if (!isCurrent(row)) continue;
-    // Contact::update(FALSE) from cron. The PHP audit names the site's own organization as the
-    // source; the demo has no such contact, so the key's own contact stands in.
-    await store.setApiKey(row.contact_id, null, row.contact_id, { subject: 'API key expired' });
+    // Contact::update(FALSE). KeyAudit names whoever is logged in as the source; from cron nobody
+    // is, so the domain's organization, and the details say a scheduled job made the change.
+    const audit = loggedInContactId === null ? { subject: /** @type {const} */ ('API key expired'), details: SCHEDULED_JOB_DETAILS } : { subject: /** @type {const} */ ('API key expired') };
+    await store.setApiKey(row.contact_id, null, loggedInContactId ?? DOMAIN_CONTACT_ID, audit);
     summary.revoked++;
   }
   const notice = lifecycle.settings.apikeytab_reminder_days;
@@ -164,7 +170,13 @@ export async function runExpiryJob(store, now = siteTimestamp(new Date())) {
       const contactId = row.contact_id;
       const emails = [row.set_by, contactId].filter((id) => id !== null && Object.hasOwn(CONTACTS, id)).map((id) => CONTACTS[/** @type {number} */ (id)].email);
       const to = emails.filter((email, index) => emails.findIndex((other) => other.toLowerCase() === email.toLowerCase()) === index);
-      const text = reminderText({ contactName: displayName(contactId), expires: /** @type {string} */ (row.expires_date), url: `/civicrm/contact/view?cid=${contactId}&selectedChild=apikey` });
+      // ExpiryReminder::templateParams(): customFormat() without a format picks dateformatDatetime
+      // for a value longer than 10 characters; the URL is CRM_Utils_System::url(..., absolute).
+      const text = reminderText({
+        contactName: displayName(contactId),
+        expiresOn: customFormat(/** @type {string} */ (row.expires_date), siteTimeBinding().format),
+        contactUrl: new URL(`civicrm/contact/view?reset=1&cid=${contactId}&selectedChild=apikey`, siteUrl).href,
+      });
       // The reminder and its record in one write: never sent twice.
       queueMail(lifecycle, { date: now, contactId, to, ...text });
       row.reminder_sent_date = now;
@@ -177,10 +189,10 @@ export async function runExpiryJob(store, now = siteTimestamp(new Date())) {
 
 /**
  * One APIv4 call on ApiKeyRecord.
- * @param {{action: string, params: Record<string, any>, user: DemoUser | null, store: DemoStore}} call
+ * @param {{action: string, params: Record<string, any>, user: DemoUser | null, store: DemoStore, siteUrl: string}} call
  * @returns {Promise<Reply>}
  */
-export async function keyRecordApi4({ action, params, user, store }) {
+export async function keyRecordApi4({ action, params, user, store, siteUrl }) {
   // Without a session CiviCRM answers 200 and nothing (wire 19).
   if (user === null) return valuesReply('ApiKeyRecord', action, []);
   const now = siteTimestamp(new Date());
@@ -193,7 +205,7 @@ export async function keyRecordApi4({ action, params, user, store }) {
         return await setExpiry(params, user, store, now);
       case 'expire':
         if (!canReadKeys(user)) return refusal(user, 403, 'Authorization failed');
-        return valuesReply('ApiKeyRecord', 'expire', [await runExpiryJob(store, now)]);
+        return valuesReply('ApiKeyRecord', 'expire', [await runExpiryJob(store, { now, siteUrl, loggedInContactId: user.contactId })]);
       default:
         return refusal(user, 500, `Api ApiKeyRecord ${action} version 4 does not exist.`);
     }

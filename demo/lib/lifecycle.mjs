@@ -364,15 +364,67 @@ export function setRecordExpiry(row, expires) {
   row.reminder_sent_date = null;
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
 /**
- * The reminder ApiKeyRecord.expire sends `notice` days before a key's end: what the message
- * template says, never any part of the key.
- * @param {{contactName: string, expires: string, url: string}} facts
+ * A raw site timestamp in a CiviCRM date format (CRM_Utils_Date::customFormat's tokens, English
+ * names, core's own padding: `%e %k %l` pad with a blank). The demo's own, for what PHP formats on
+ * the server (the reminder); the tab formats with src/shared/siteTime.ts.
+ * @param {string} raw `YYYY-MM-DD HH:MM:SS`
+ * @param {string} format
  */
-export function reminderText({ contactName, expires, url }) {
+export function customFormat(raw, format) {
+  const [year, month, day, hour, minute, second] = raw.split(/\D/).map(Number);
+  const two = (/** @type {number} */ n, fill = '0') => String(n).padStart(2, fill);
+  const hour12 = hour % 12 || 12;
+  const weekday = WEEKDAYS[new Date(Date.UTC(year, month - 1, day)).getUTCDay()];
+  /** @type {Record<string, string>} */
+  const tokens = {
+    A: weekday,
+    a: weekday.slice(0, 3),
+    B: MONTHS[month - 1],
+    b: MONTHS[month - 1].slice(0, 3),
+    d: two(day),
+    e: two(day, ' '),
+    E: String(day),
+    f: (day < 11 || day > 13 ? ['st', 'nd', 'rd'][(day % 10) - 1] : '') || 'th',
+    H: two(hour),
+    h: two(hour12),
+    I: two(hour12),
+    k: two(hour, ' '),
+    l: two(hour12, ' '),
+    m: two(month),
+    M: two(minute),
+    i: two(minute),
+    p: hour < 12 ? 'am' : 'pm',
+    P: hour < 12 ? 'AM' : 'PM',
+    Y: String(year),
+    y: String(year).slice(2),
+    s: two(second),
+    S: two(second),
+    Z: '',
+  };
+  return format.replace(/%D/g, '%m/%d/%y').replace(/%([A-Za-z])/g, (token, letter) => tokens[letter] ?? token);
+}
+
+/**
+ * The reminder ApiKeyRecord.expire sends `notice` days before a key's end: the default of the
+ * workflow template apikeytab_expiry_reminder (managed/MessageTemplate.mgd.php), its subject and
+ * text, filled with what ExpiryReminder::templateParams() gives it. Never any part of the key.
+ * @param {{contactName: string, expiresOn: string, contactUrl: string}} params {$contactName},
+ *   {$expiresOn} (customFormat in the site's format), {$contactUrl} (absolute)
+ */
+export function reminderText({ contactName, expiresOn, contactUrl }) {
   return {
-    subject: `The API key of ${contactName} expires on ${expires.slice(0, 10)}`,
-    body: `The API key of ${contactName} stops working on ${expires} (site time). Anything that uses it will be refused from then on. To keep it working, change its expiry or make a new key on the contact's API Key tab: ${url}`,
+    subject: `The API key of ${contactName} expires on ${expiresOn}`,
+    body:
+      `The API key of ${contactName} expires on ${expiresOn}. After that, every request that uses it will be refused.` +
+      '\n\n' +
+      'If the key is still needed, open the API Key tab of the contact and choose a later expiry, or make a new key for whatever uses it:' +
+      `\n${contactUrl}\n\n` +
+      'You receive this message because you set this key or because it belongs to you. It does not contain the key.' +
+      '\n',
   };
 }
 

@@ -1,7 +1,7 @@
 // The demo's pages and controls for the key lifecycle: the settings form CiviCRM's setting-admin
 // mixin makes at civicrm/admin/setting/apikeytab, and POST /demo/expire-now, POST /demo/run-job,
 // GET /demo/mail (what the daily job would have mailed: never any part of a key).
-import { AJAX_ONLY_REPLY, CONTACTS, canReadKeys, jsonReply } from './civicrm.mjs';
+import { AJAX_ONLY_REPLY, CONTACTS, USERS, jsonReply } from './civicrm.mjs';
 import { isAjax, readBody } from './http.mjs';
 import { runExpiryJob } from './keyRecords.mjs';
 import { SETTING_NAMES, SETTING_TITLES, currentRecord, restartRecord, setRecordExpiry, siteTimestamp, validateSettings } from './lifecycle.mjs';
@@ -94,24 +94,28 @@ export async function settingsPage({ method, user, headers, body, store }) {
 }
 
 /**
- * The demo's lifecycle controls, or null when `path` is none of them. Like the other controls they
- * need X-Requested-With and an administrator's session; /demo/mail is read-only like /demo/requests.
- * @param {{request: import('node:http').IncomingMessage, path: string, user: DemoUser | null, store: DemoStore}} control
+ * The demo's lifecycle controls, or null when `path` is none of them. All three are the `admin`
+ * demo user's only (the mail lists recipients' addresses): without a session 401, anyone else 403.
+ * The POSTs need X-Requested-With like the other controls; GET /demo/mail only the session.
+ * @param {{request: import('node:http').IncomingMessage, path: string, user: DemoUser | null, store: DemoStore, siteUrl: string}} control
  * @returns {Promise<Reply | null>}
  */
-export async function lifecycleControl({ request, path, user, store }) {
+export async function lifecycleControl({ request, path, user, store, siteUrl }) {
   if (!Object.hasOwn(LIFECYCLE_CONTROLS, path)) return null;
   const method = request.method ?? 'GET';
   const allowed = LIFECYCLE_CONTROLS[/** @type {keyof typeof LIFECYCLE_CONTROLS} */ (path)];
   if (!allowed.includes(method)) {
     return { status: 405, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', Allow: allowed.join(', ') }, body: 'Method Not Allowed\n' };
   }
-  if (path === '/demo/mail') return jsonReply(200, { mail: store.data.lifecycle.mail });
+  const adminOnly = () =>
+    user === null ? jsonReply(401, { error_message: 'Log in first: open /?user=admin.' }) : user !== USERS.admin ? jsonReply(403, { error_message: 'Only the administrator may do this.' }) : null;
+  if (path === '/demo/mail') return adminOnly() ?? jsonReply(200, { mail: store.data.lifecycle.mail });
   if (!isAjax(request)) return AJAX_ONLY_REPLY;
   const body = await readBody(request);
-  if (user === null) return jsonReply(401, { error_message: 'Log in first: open /?user=admin.' });
-  if (!canReadKeys(user)) return jsonReply(403, { error_message: 'Only the administrator may do this.' });
-  if (path === '/demo/run-job') return jsonReply(200, { values: [await runExpiryJob(store)] });
+  const refused = adminOnly();
+  if (refused !== null) return refused;
+  // From cron: nobody is logged in while the job runs.
+  if (path === '/demo/run-job') return jsonReply(200, { values: [await runExpiryJob(store, { siteUrl, loggedInContactId: null })] });
   let input;
   try {
     input = JSON.parse(body || '{}');

@@ -320,7 +320,7 @@ ${renderTabTemplate(template, block)}
               ${summaryRow('User account', owner ? `yes (${owner.name})` : 'none')}
             </div>
             <div class="contactCardRight">
-              ${summaryRow('Contact Type', 'Individual')}
+              ${summaryRow('Contact Type', contact.contactType ?? 'Individual')}
               ${summaryRow('Contact ID', String(contactId))}
               ${summaryRow('Preferred Language', 'English (United States)')}
               ${summaryRow('Email Greeting', `Dear ${contact.firstName}`)}

@@ -4,4 +4,6 @@ export function keyChangeSubject(before: string | null, after: string | null): K
 export const PEOPLE_IDS: number[];
 export const INTEGRATION_IDS: number[];
 export const CONTACT_IDS: number[];
+export const DOMAIN_CONTACT_ID: number;
+export const SCHEDULED_JOB_DETAILS: string;
 export function seedApiKey(contactId: number): string;

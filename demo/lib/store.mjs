@@ -11,7 +11,11 @@ import { normalizeLifecycle, seedLifecycle, startKeyRecord } from './lifecycle.m
 export const PEOPLE_IDS = [2, 3, 4, 5, 6];
 /** Service contacts "Integration 01" to "Integration 40", each with a key, so the overview pages. */
 export const INTEGRATION_IDS = Array.from({ length: 40 }, (_, index) => 7 + index);
-export const CONTACT_IDS = [...PEOPLE_IDS, ...INTEGRATION_IDS];
+/** The domain's organization ("Default Organization"): the source of changes made while nobody was logged in. */
+export const DOMAIN_CONTACT_ID = 1;
+export const CONTACT_IDS = [DOMAIN_CONTACT_ID, ...PEOPLE_IDS, ...INTEGRATION_IDS];
+/** The details KeyAudit gives a change made inside hook_civicrm_preJob / postJob, with nobody logged in. */
+export const SCHEDULED_JOB_DETAILS = 'Made by a scheduled job: nobody was logged in.';
 export const GRANTABLE_CONTACT_IDS = [4, 5];
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -31,7 +35,8 @@ const MAX_SESSIONS = 200;
 /**
  * What the extension's KeyAudit records on the contact whose key changed (activity type
  * `apikeytab_key_changed`, status Completed). Never any part of a key.
- * @typedef {{id: number, subject: KeyChangeSubject, date: string, sourceContactId: number, targetContactId: number}} KeyChangeActivity
+ * `details` only when nobody was logged in (then the source is the domain's organization).
+ * @typedef {{id: number, subject: KeyChangeSubject, date: string, sourceContactId: number, targetContactId: number, details?: string}} KeyChangeActivity
  * @typedef {'API key generated' | 'API key replaced' | 'API key revoked' | 'API key expired'} KeyChangeSubject
  * @typedef {{user: string, createdAt: number}} Session
  * @typedef {{
@@ -117,7 +122,7 @@ function normalize(parsed) {
       CONTACT_IDS.includes(activity.targetContactId)
     ) {
       const { id, subject, date, sourceContactId, targetContactId } = activity;
-      data.activities.push({ id, subject, date, sourceContactId, targetContactId });
+      data.activities.push({ id, subject, date, sourceContactId, targetContactId, ...(typeof activity.details === 'string' ? { details: activity.details } : {}) });
     }
   }
   for (const [token, session] of Object.entries(raw.sessions ?? {})) {
@@ -218,15 +223,16 @@ export class DemoStore {
    * Saves a key and, when it changed, the activity KeyAudit would record, in the same write.
    * @param {number} contactId
    * @param {string | null} apiKey as the column holds it
-   * @param {number} sourceContactId who made the change (the contact itself when nobody is logged in)
-   * @param {{subject?: KeyChangeSubject}} [audit] the daily job's revoke is "API key expired"
+   * @param {number} sourceContactId who made the change (the domain's organization when nobody is logged in)
+   * @param {{subject?: KeyChangeSubject, details?: string}} [audit] the daily job's revoke is "API key expired", with details
    */
   async setApiKey(contactId, apiKey, sourceContactId, audit = {}) {
     const now = civicrmTimestamp(new Date());
     const subject = keyChangeSubject(this.apiKey(contactId), apiKey);
     if (subject !== null) {
       const id = Math.max(0, ...this.data.activities.map((activity) => activity.id)) + 1;
-      this.data.activities.push({ id, subject: audit.subject ?? subject, date: now, sourceContactId, targetContactId: contactId });
+      const details = audit.details === undefined ? {} : { details: audit.details };
+      this.data.activities.push({ id, subject: audit.subject ?? subject, date: now, sourceContactId, targetContactId: contactId, ...details });
       // As the extension's KeyRecordSync: a key change the audit trail sees starts the key's row
       // afresh ("Never used"), or removes it, in the same write.
       startKeyRecord(this.data.lifecycle, contactId, apiKey, sourceContactId, now);

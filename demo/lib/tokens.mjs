@@ -92,6 +92,16 @@ function asInteger(value) {
 }
 
 /**
+ * PHP's is_numeric() then (int): a finite number or a numeric string (blanks around it allowed,
+ * decimals and exponents too), cut towards zero; null for anything else.
+ * @param {unknown} value
+ */
+function numericTtl(value) {
+  const number = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  return Number.isFinite(number) ? Math.trunc(number) || 0 : null;
+}
+
+/**
  * CiviCRM shows an exception's text only to users with `view debug output` (wire 29).
  * @param {import('./civicrm.mjs').DemoUser} user
  * @param {string} message
@@ -111,7 +121,12 @@ export async function tokenApi4({ action, params, user, store }) {
   if (action !== 'create') return serverError(user, `The demo does not implement AuthxCredential.${action}.`);
   const contactId = asInteger(params.contactId);
   if (contactId === null) return serverError(user, 'Parameter "contactId" is required.');
-  const ttl = params.ttl === undefined ? 300 : asInteger(params.ttl);
+  // Core: `protected $ttl = 300;` typed `@var int`, no minimum and no maximum
+  // (ext/authx/Civi/Api4/Action/AuthxCredential/Create.php); the setter casts a numeric value to
+  // int (ReflectionUtils::castTypeSoftly: is_numeric, then (int), so 12.5 and "12.5" are 12) and
+  // `exp` is time() + ttl. So 0 and negative ttls are accepted and make a token that is expired
+  // from the start (authx refuses it: "Expired token"); anything not numeric fails (500).
+  const ttl = params.ttl === undefined ? 300 : numericTtl(params.ttl);
   if (ttl === null) return serverError(user, 'Parameter "ttl" is not an integer.');
   const tokens = tokensOf(store);
   // Core's crypto registry has no key tagged SIGN without CIVICRM_SIGN_KEYS.

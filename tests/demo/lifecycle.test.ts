@@ -312,9 +312,9 @@ describe('the daily job (ApiKeyRecord.expire, POST /demo/run-job)', () => {
     expect(first.json.values).toEqual([{ revoked: 1, reminded: 1, failed: 0 }]);
     expect(stored().apiKeys[2]).toBeNull();
     expect(row(2)).toBeUndefined();
-    expect(stored().activities.at(-1)).toMatchObject({ subject: 'API key expired', sourceContactId: 2, targetContactId: 2 });
+    expect(stored().activities.at(-1)).toMatchObject({ subject: 'API key expired', sourceContactId: 1, targetContactId: 2, details: 'Made by a scheduled job: nobody was logged in.' });
 
-    const mail = (await control(demo, 'GET', '/demo/mail', undefined)).json.mail;
+    const mail = (await control(demo, 'GET', '/demo/mail', undefined, admin)).json.mail;
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ contactId: 3, to: ['admin@example.org', 'jane.doe@example.org'] });
     expect(mail[0].subject).toContain('Jane Doe');
@@ -324,7 +324,7 @@ describe('the daily job (ApiKeyRecord.expire, POST /demo/run-job)', () => {
 
     const activitiesBefore = stored().activities.length;
     expect((await control(demo, 'POST', '/demo/run-job', {}, admin)).json.values).toEqual([{ revoked: 0, reminded: 0, failed: 0 }]);
-    expect((await control(demo, 'GET', '/demo/mail', undefined)).json.mail).toHaveLength(1);
+    expect((await control(demo, 'GET', '/demo/mail', undefined, admin)).json.mail).toHaveLength(1);
     expect(stored().activities).toHaveLength(activitiesBefore);
   });
 
@@ -472,7 +472,7 @@ describe('persistence', () => {
     const before = stored().lifecycle;
     await demo.restart();
     expect(stored().lifecycle).toEqual(before);
-    expect((await control(demo, 'GET', '/demo/mail', undefined)).json.mail).toHaveLength(1);
+    expect((await control(demo, 'GET', '/demo/mail', undefined, admin)).json.mail).toHaveLength(1);
     await control(demo, 'POST', '/demo/expire-now', { contactId: 2 }, admin);
     await demo.restart();
     expect((await authxId(demo, { 'X-Civi-Auth': `Bearer ${ADMIN_KEY}` })).text).toBe(EXPIRED);

@@ -50,7 +50,8 @@ describe('the seed', () => {
 
   it('keeps contacts 2 to 6 without keys and adds 40 integrations with fixed keys', () => {
     expect(INTEGRATION_IDS).toEqual(Array.from({ length: 40 }, (_, index) => index + 7));
-    expect(Object.keys(CONTACTS).map(Number)).toEqual([2, 3, 4, 5, 6, ...INTEGRATION_IDS]);
+    expect(Object.keys(CONTACTS).map(Number)).toEqual([1, 2, 3, 4, 5, 6, ...INTEGRATION_IDS]);
+    expect(displayName(1)).toBe('Default Organization');
     expect(displayName(6)).toBe('Rita Reader');
     expect(displayName(7)).toBe('Integration 01');
     expect(displayName(46)).toBe('Integration 40');
