@@ -31,6 +31,8 @@ export class KeyOverviewController {
   order: KeyHolderOrder = 'name';
   /** The expiry settings form, for administrators (CRM.vars.apikeytab.canAdminister). */
   settingsUrl = '';
+  /** Core refuses a revoke without edit access to the contact (wire 38); the one query cannot tell per row. */
+  canRevoke = false;
 
   constructor(
     private readonly $scope: angular.IScope & { ts?: Translate },
@@ -44,8 +46,9 @@ export class KeyOverviewController {
   $onInit(): void {
     this.$scope.ts = ts;
     this.clock = siteClockFromVars();
-    const vars = (CRM as { vars?: { apikeytab?: { canAdminister?: boolean } } }).vars;
-    this.settingsUrl = vars?.apikeytab?.canAdminister === true ? CRM.url('civicrm/admin/setting/apikeytab', { reset: 1 }) : '';
+    const vars = (CRM as { vars?: { apikeytab?: { canAdminister?: boolean; canEditAll?: boolean } } }).vars?.apikeytab;
+    this.settingsUrl = vars?.canAdminister === true ? CRM.url('civicrm/admin/setting/apikeytab', { reset: 1 }) : '';
+    this.canRevoke = vars?.canEditAll === true;
     this.pageSize = Number(this.pageSize) > 0 ? Number(this.pageSize) : DEFAULT_PAGE_SIZE;
     this.load(0);
   }
@@ -91,6 +94,7 @@ export class KeyOverviewController {
   }
 
   revoke(row: KeyHolder): void {
+    if (!this.canRevoke) return;
     if (this.busy) return;
     this.busy = true;
     this.failure = null;

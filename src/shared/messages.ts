@@ -41,7 +41,7 @@ export function keyTestMessage(result: Exclude<KeyTestResult, { outcome: 'works'
     case 'expired':
       return expiredOn ? ts('This key expired on %1.', { 1: expiredOn }) : ts('This key has expired.');
     case 'guardRefused':
-      return ts('CiviCRM refuses it: give this contact’s user the permission “authenticate with api key”, or send the site key too.');
+      return ts('CiviCRM refuses it: the contact needs a user account with the permission “authenticate with api key”, or requests must also send the site key.');
     case 'otherContact':
       return ts('It logs in as contact %1: another contact has the same key. Generate a new one.', { 1: result.contactId });
     case 'sessionAnswered':

@@ -27,6 +27,7 @@ export interface SiteTime {
 const FALLBACK_FORMAT = '%Y-%m-%d %H:%M';
 const FALLBACK_TIME_FORMAT = '%H:%M';
 const DAY_MS = 86_400_000;
+const QUARTER_HOUR = 900_000;
 
 const RAW = /^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?$/;
 
@@ -127,7 +128,11 @@ export class SiteClock {
     this.format = setting(site?.format, FALLBACK_FORMAT);
     this.timeFormat = setting(site?.time_format, FALLBACK_TIME_FORMAT);
     this.locale = setting(site?.locale, 'en_US');
-    this.offset = pageNow !== null ? pageNow - at : -new Date(at).getTimezoneOffset() * 60_000;
+    // The page's whole-second now was taken a moment before `at`; zones are whole quarter hours,
+    // so an offset within 90 s of one is that one (server and browser clocks agree, as a rule).
+    const measured = pageNow !== null ? pageNow - at : -new Date(at).getTimezoneOffset() * 60_000;
+    const zone = Math.round(measured / QUARTER_HOUR) * QUARTER_HOUR;
+    this.offset = Math.abs(measured - zone) <= 90_000 ? zone : measured;
   }
 
   /** Site-local now, 'YYYY-MM-DD HH:MM:SS', advancing with the browser's clock. */

@@ -17,7 +17,7 @@ import { expiresText, formatDay, hasExpired, lastUsedText, type Lifecycle } from
 type Busy = 'saving' | 'loading' | 'checking' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
-type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry';
+type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry' | 'save-expiry';
 
 interface LastChange {
   date: string;
@@ -53,6 +53,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   expiry: ExpiryChoice | null = null;
   /** Change expiry is open with this choice. */
   changing: ExpiryChoice | null = null;
+  /** authx just called the key expired ('ended'), or the key is one the tab did not choose ('unknown'). */
+  endState: 'ended' | 'unknown' | null = null;
   /** The end chosen for the key being saved, checked before anything was sent. */
   private pendingExpiry: ExpiryRequest | null = null;
 
@@ -158,16 +160,17 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   }
 
   generate(): void {
-    if (this.busy || !this.mayChange || !this.checkExpiry()) return;
+    if (this.busy || !this.mayChange || this.isFormOpen || !this.checkExpiry()) return;
     this.save(generateApiKey(), 'generate');
   }
 
   regenerate(): void {
-    if (this.busy || !this.checkExpiry()) return;
+    if (this.busy || this.isFormOpen || !this.checkExpiry()) return;
     this.afterConfirming(ts('Regenerate API key?'), ts('Regenerate'), 'regenerate', () => this.save(generateApiKey(), 'regenerate'));
   }
 
   revoke(): void {
+    if (this.isFormOpen) return;
     this.afterConfirming(ts('Revoke API key?'), ts('Revoke'), 'revoke', () => this.save(null, 'revoke'));
   }
 
@@ -210,16 +213,22 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   }
 
   get expiresText(): string {
-    return this.keyIsSet && this.lifecycle ? expiresText(this.lifecycle.expires, this.clock) : '';
+    const ended = this.endState === 'ended' && !hasExpired(this.lifecycle?.expires, this.clock);
+    if (!this.keyIsSet || this.endState === 'unknown' || !(this.lifecycle || ended)) return '';
+    return ended ? ts('Expired') : expiresText(this.lifecycle?.expires, this.clock);
   }
 
   get isExpired(): boolean {
-    return this.keyIsSet && hasExpired(this.lifecycle?.expires, this.clock);
+    return this.keyIsSet && (this.endState === 'ended' || hasExpired(this.lifecycle?.expires, this.clock));
+  }
+
+  /** Change expiry or Enter a key is open: no other change is offered meanwhile. */
+  get isFormOpen(): boolean {
+    return this.isEnteringKey || this.changing !== null;
   }
 
   startChangingExpiry(): void {
-    if (this.busy || !this.mayChange || !this.lifecycle) return;
-    this.isEnteringKey = false;
+    if (this.busy || !this.mayChange || !this.lifecycle || this.isFormOpen) return;
     this.changing = new ExpiryChoice(this.lifecycle.policy, this.clock, this.lifecycle.expires ?? null);
     this.focus('expires');
   }
@@ -247,11 +256,13 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
         return;
       }
       this.begin('saving');
+      this.focus('save-expiry');
       this.keys
         .setExpiry(this.contactId, request.params)
         .then(
           (expires) => {
             this.lifecycle = { ...(this.lifecycle as Lifecycle), expires };
+            this.endState = null;
             this.changing = null;
             this.statusText = ts('Expiry changed.');
             this.focus('change-expiry');
@@ -305,7 +316,7 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   }
 
   startEnteringKey(): void {
-    if (!this.mayChange) return;
+    if (!this.mayChange || this.isFormOpen) return;
     this.toggleEnteringKey(true, 'typed-key');
   }
 
@@ -377,6 +388,7 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   private remember(key: string | null): void {
     this.keyIsSet = key !== null;
     this.knownKey = key;
+    this.endState = null;
     this.hint = key !== null && this.canView ? key.slice(-4) : null;
     CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
   }
@@ -469,16 +481,21 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
 
   private testKey(key: string): void {
     this.runTest(testApiKey(key, this.contactId), (result) => {
+      const expires = this.lifecycle?.expires;
       if (result.outcome === 'works') {
         this.statusText = ts('This key works: it authenticates as contact %1.', { 1: result.contactId });
+        // authx accepted it: a use, recorded by the server (without an address the tab could know).
+        if (this.lifecycle) this.lifecycle = { ...this.lifecycle, last_used: { date: this.clock.now(), ip: null }, usage_since: null };
       } else {
+        // The server's word wins over the known end; its 401 says no date.
+        if (result.outcome === 'expired') this.endState = 'ended';
         this.failure = {
           summary: result.outcome === 'unreachable'
               ? ts('The key could not be tested.')
               : result.outcome === 'expired'
                 ? ts('This key no longer works.')
                 : ts('This key does not work yet.'),
-          detail: keyTestMessage(result, this.lifecycle?.expires ? formatDay(this.clock, this.lifecycle.expires) : ''),
+          detail: keyTestMessage(result, expires && hasExpired(expires, this.clock) ? formatDay(this.clock, expires) : ''),
         };
       }
       this.focus('test');
@@ -499,6 +516,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     if (stored !== undefined) {
       // The server changed the key after all, to a value nobody asked for: show what it holds.
       this.remember(stored);
+      this.endState = 'unknown';
+      if (this.lifecycle) this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null };
       this.knownKey = null;
       this.shownKey = null;
       this.isNewKey = false;

@@ -6,7 +6,7 @@ import { curlExample, frontUrl } from '../shared/usage';
 import { testToken, type TokenFailure, type TokenService } from './tokenService';
 
 /** The partial's data-focus names (prefixed, so the tab's own never match them). */
-type FocusTarget = 'token-open' | 'token-token' | 'token-copy' | 'token-test';
+type FocusTarget = 'token-open' | 'token-create' | 'token-token' | 'token-copy' | 'token-test';
 
 // usage: <crm-api-key-token contact-id="3" token="{signing: true}" site-time="{...}">
 // Shown only when the page says the viewer may create tokens (`token` not null).
@@ -80,13 +80,14 @@ export class TemporaryTokenController extends SecretPanel<'creating', FocusTarge
         (reason: TokenFailure) => {
           this.failure = {
             summary: ts('No token was created.'),
-            // CiviCRM names the missing signing key only to debug users: others get a generic 500.
+            // CiviCRM names the missing signing key only to debug users: others get a generic 500,
+            // which may be that only while the page does not know the site has one.
             detail:
-              reason === 'noSigningKey' || reason === 'server' || reason === 'malformed'
+              reason === 'noSigningKey' || (reason === 'server' && this.token?.signing !== true)
                 ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
                 : failureMessage(reason),
           };
-          this.focus('token-open');
+          this.focus('token-create');
         },
       )
       .finally(() => {
@@ -136,10 +137,10 @@ export class TemporaryTokenController extends SecretPanel<'creating', FocusTarge
       this.statusText = ts('The temporary token has ended.');
       return;
     }
-    // Whole minutes left, rounded down: the page never promises more time than there is.
-    const left = Math.floor(ms / 60_000);
+    // Minutes left, counted up: a fresh 15-minute token says 15, its last minute 1.
+    const left = Math.ceil(ms / 60_000);
     const relative =
-      left < 1 ? ts('in less than a minute') : left < 60 ? ts('in %1 min', { 1: left }) : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
+      left < 60 ? ts('in %1 min', { 1: left }) : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
     this.untilText = ts('Valid until %1, %2.', { 1: this.endTime, 2: relative });
   }
 

@@ -27,6 +27,8 @@ export class TokenService {
   create(contactId: number, ttl: number): angular.IPromise<IssuedToken> {
     return this.crmApi4('AuthxCredential', 'create', { contactId, ttl }).then(
       (values) => {
+        // No record at all: logged out, as for a key (HTTP 200, empty values).
+        if (Array.isArray(values) && !values.length) throw 'noAccess' satisfies TokenFailure;
         const cred: unknown = Array.isArray(values) ? values[0]?.cred : undefined;
         const jwt = typeof cred === 'string' ? CRED.exec(cred)?.[1] : undefined;
         if (!jwt) throw 'malformed' satisfies TokenFailure;

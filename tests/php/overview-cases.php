@@ -110,7 +110,7 @@ $cases = [
       'time_format' => '%l:%M %P',
       'locale' => 'fr_FR',
       'now' => '2026-12-01 07:32:07',
-    ], 'canAdminister' => FALSE]], World::$vars, 'CRM.vars');
+    ], 'canAdminister' => FALSE, 'canEditAll' => FALSE]], World::$vars, 'CRM.vars');
     same([], World::$assigned, 'template variables');
   },
 
@@ -125,6 +125,15 @@ $cases = [
     given(['edit api keys', 'administer apikeytab'], 2, []);
     runPage();
     same(TRUE, World::$vars['apikeytab']['canAdminister'], 'canAdminister with "administer apikeytab"');
+  },
+
+  'the page tells the module whether the viewer may revoke any key (edit all contacts, wire 38)' => function (): void {
+    given(['edit api keys', 'edit all contacts'], 2, []);
+    runPage();
+    same(TRUE, World::$vars['apikeytab']['canEditAll'], 'canEditAll with "edit all contacts"');
+    given(['edit api keys'], 2, []);
+    runPage();
+    same(FALSE, World::$vars['apikeytab']['canEditAll'], 'canEditAll for a key reader without edit access');
   },
 
   'the template is the component inside <crm-angular-js>, with no Smarty tag at all' => function (): void {

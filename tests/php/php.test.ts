@@ -121,6 +121,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'the page sets its title, loads crmApiKeyOverview and renders its template, assigning nothing',
     "the page hands the site's date formats and clock to the module as CRM.vars.apikeytab.siteTime",
     'the page tells the module whether the viewer may open the expiry settings (administer CiviCRM or administer apikeytab)',
+    'the page tells the module whether the viewer may revoke any key (edit all contacts, wire 38)',
     'the template is the component inside <crm-angular-js>, with no Smarty tag at all',
     "ang/crmApiKeyOverview.ang.php declares the module like the tab's, with files that exist",
     "managed/Navigation.mgd.php puts \"API Keys\" under Users and Permissions, for the route's permissions",

@@ -103,3 +103,19 @@ describe('relativeDays', () => {
     expect([0, -1, 1, -3, 12].map(mod.relativeDays)).toEqual(['today', 'yesterday', 'tomorrow', '3 days ago', 'in 12 days']);
   });
 });
+
+describe('SiteClock offset: zones are whole quarter hours', () => {
+  const site = (now: string) => ({ format: '%Y-%m-%d %H:%M:%S', time_format: '%H:%M', locale: 'en_US', now });
+  it('a page made a moment before the browser read its clock: the offset is the zone, not short by the load time', () => {
+    // Site UTC+1; the page said 13:35:00, the browser reads 12:35:01.800 UTC (1.8 s later).
+    const at = Date.parse('2026-12-01T12:35:01.800Z');
+    const clock = new mod.SiteClock(site('2026-12-01 13:35:00'), () => at);
+    expect(clock.now()).toBe('2026-12-01 13:35:01');
+    expect(clock.fromUnix(Date.parse('2026-12-01T12:50:00Z') / 1000)).toBe('2026-12-01 13:50:00');
+  });
+  it('an offset further than 90 s from a quarter hour is kept as measured (a clock that is off)', () => {
+    const at = Date.parse('2026-12-01T12:35:00Z');
+    const clock = new mod.SiteClock(site('2026-12-01 13:37:00'), () => at);
+    expect(clock.now()).toBe('2026-12-01 13:37:00');
+  });
+});

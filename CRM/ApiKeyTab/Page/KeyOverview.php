@@ -25,6 +25,9 @@ class CRM_ApiKeyTab_Page_KeyOverview extends CRM_Core_Page {
       // civicrm/admin/setting/apikeytab for "administer CiviCRM" OR the permission it declares,
       // "administer apikeytab" (mixin/setting-admin@1/mixin.php, getRoute()).
       'canAdminister' => \CRM_Core_Permission::check('administer CiviCRM') || \CRM_Core_Permission::check('administer apikeytab'),
+      // Revoking is a Contact.update, refused without edit access to the contact (wire 38); the
+      // page's one query cannot tell that per row, so Revoke shows only to who may edit them all.
+      'canEditAll' => \CRM_Core_Permission::check('edit all contacts'),
     ]);
     // Renders templates/CRM/ApiKeyTab/Page/KeyOverview.tpl, named after this class.
     return parent::run();

@@ -17,8 +17,9 @@ function siteWithKeys(): CiviDouble {
   return civi;
 }
 
-function open(civi = siteWithKeys(), pageSize = 3) {
-  return mount('crmApiKeyOverview', `<crm-api-key-overview page-size="${pageSize}"></crm-api-key-overview>`, {}, civi);
+/** canEditAll: the viewer has "edit all contacts", so core would let them revoke any key (wire 38). */
+function open(civi = siteWithKeys(), pageSize = 3, canEditAll = true) {
+  return mount('crmApiKeyOverview', `<crm-api-key-overview page-size="${pageSize}"></crm-api-key-overview>`, {}, civi, { apikeytab: { canEditAll } });
 }
 
 /** Each row has its own Revoke key button; this clicks the one of contact `id`. */
@@ -164,6 +165,13 @@ describe('the key overview', () => {
     const crmVars = { apikeytab: { siteTime: { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:00:00' } } };
     page = await mount('crmApiKeyOverview', '<crm-api-key-overview page-size="3"></crm-api-key-overview>', {}, civi, crmVars);
     expect(page.element.querySelector('tbody tr')!.textContent).toContain('November 2nd, 2026 8:30 AM');
+  });
+
+  it('without "edit all contacts" offers no Revoke (core would refuse it, wire 38), and says where to revoke', async () => {
+    page = await open(siteWithKeys(), 3, false);
+    expect(rowNames(page)).toHaveLength(3);
+    expect(page.buttons().filter((name) => name.startsWith('Revoke'))).toEqual([]);
+    expect(page.text()).toContain('To revoke a key, open the contact’s API Key tab.');
   });
 
   it('says when no contact has a key', async () => {

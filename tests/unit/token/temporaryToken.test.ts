@@ -119,13 +119,16 @@ describe('the countdown and the end', () => {
     tab = await mountWithToken({ signing: true });
     await tab.create(900);
     const [jwt] = tab.civi.issued;
+    // Minutes counted up: a fresh 15-minute token says 15, its last minute 1.
+    expect(tab.tokenText()).toContain('Valid until 13:50, in 15 min.');
     await tab.elapse(1000);
-    expect(tab.tokenText()).toContain('Valid until 13:50, in 14 min.');
+    expect(tab.tokenText()).toContain('Valid until 13:50, in 15 min.');
     await tab.elapse(13 * 60_000);
-    expect(tab.tokenText()).toContain('in 1 min.');
+    expect(tab.tokenText()).toContain('in 2 min.');
     await tab.elapse(60_000);
-    expect(tab.tokenText()).toContain('in less than a minute.');
+    expect(tab.tokenText()).toContain('in 1 min.');
     await tab.elapse(58_999);
+    expect(tab.tokenText()).toContain('in 1 min.');
     expect(tab.tokenField()?.value).toBe(jwt);
     // exp itself is the end: authx refuses a token whose exp is now (firebase/php-jwt: now >= exp).
     await tab.elapse(1);
@@ -182,18 +185,23 @@ describe('failures, in plain words, leaving nothing behind', () => {
       { error_code: 0, error_message: 'Failed to find key by ID or tag (SIGN)', status: 500 },
       'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.',
     ],
-    ['a generic 500 (no signing key, as others see it, or another fault)', GENERIC_500, 'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS'],
-    ['server unreachable', undefined, 'No answer from the server'],
+    // The page knows the site signs (token.signing true): a generic 500 is a plain server failure.
+    ['a generic 500 on a site with a signing key', GENERIC_500, 'The server failed. Try again, or ask an administrator to check the CiviCRM log.'],
+    ['server unreachable, or an answer that is not JSON', undefined, 'No answer from the server. Try again.'],
+    ['logged out (HTTP 200, empty values), as the key actions say it', [], 'Your session may have expired. Reload the page.'],
   ])('%s', async (_name, rejection, message) => {
     tab = await mountWithToken({ signing: true });
-    tab.civi.rejections.push(rejection);
+    if (Array.isArray(rejection)) tab.civi.answerNext = rejection;
+    else tab.civi.rejections.push(rejection);
     await tab.create();
     expect(tab.tokenAlert()).toContain('No token was created.');
     expect(tab.tokenAlert()).toContain(message);
+    if (message !== 'If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.') expect(tab.tokenAlert()).not.toContain('CIVICRM_SIGN_KEYS');
     expect(tab.tokenAlert()).not.toContain('Error ID');
     expect(tab.tokenField()).toBeNull();
     expect(tab.tokenText()).not.toContain('Valid until');
-    expect(document.activeElement).toBe(tab.button('Temporary token'));
+    // Create token is where the user retries.
+    expect(document.activeElement).toBe(tab.button('Create token'));
     // The same button tries again, and a success clears the message.
     await tab.create();
     expect(tab.tokenAlert()).toBe('');
