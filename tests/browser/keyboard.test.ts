@@ -43,6 +43,9 @@ it('generates, hides, shows, copies, regenerates and revokes a key without a mou
   const key = await expectKeyFieldFocusedAndSelected(tab, 'New API key');
   expect(ui.control.storedKey(JANE)).toBe(key);
 
+  // Change expiry sits by the expiry line, between the key and its buttons.
+  await keyboard.press('Tab');
+  await expectFocusOn(tab, 'Change expiry');
   await keyboard.press('Tab');
   await expectFocusOn(tab, 'Hide key');
   await keyboard.press('Space');
@@ -86,6 +89,8 @@ it('generates, hides, shows, copies, regenerates and revokes a key without a mou
   expect(ui.control.storedKey(JANE)).toBe(regenerated);
 
   await keyboard.press('Tab');
+  await keyboard.press('Tab');
+  await expectFocusOn(tab, 'Hide key');
   await keyboard.press('Space');
   await expectFocusOn(tab, 'Show key');
   for (const next of ['Copy key', 'Test key', 'Expires', 'Regenerate key', 'Revoke key']) {

@@ -203,6 +203,31 @@ describe('on the tab', () => {
     await expectAccessible(tab.page, 'an expired key, after Test key');
   });
 
+  it('expired elsewhere while the tab is open: Test key names no future date and marks the line "Expired"', async () => {
+    await ui.control.setKey(JANE, JANE_KEY);
+    const tab = await ui.openTab('admin', JANE);
+    tab.remember(JANE_KEY);
+    await tab.button('Change expiry').click();
+    const form = tab.panel.locator('form.crm-apikey-change-expiry');
+    await form.getByLabel('Expires', { exact: true }).selectOption({ label: '30 days' });
+    // While the form is open no other change is offered (so none uses a hidden choice).
+    expect(await tab.actions()).not.toContain('Regenerate key');
+    await tab.armFault({ fault: 'slow', delayMs: 800, action: 'setExpiry' });
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await tab.dialogButton('Change expiry').click();
+    // While it saves, focus stays on a visible control, not on the page's body.
+    await eventually(() => tab.status.innerText()).toContain('Saving');
+    expect(await tab.page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    await eventually(() => expiresLine(tab).innerText()).toMatch(/\(in 30 days\)$/);
+    expect(await tab.focusedName()).toContain('Change expiry');
+
+    await demoPost('/demo/expire-now', { contactId: JANE });
+    await tab.button('Test key').click();
+    await eventually(() => tab.alert.innerText()).toBe('This key no longer works. This key has expired.');
+    expect(await expiresLine(tab).innerText()).toBe('Expired');
+    expect(await tab.text()).not.toContain('(in 30 days)');
+  });
+
   it('after the daily job, the tab says the contact has no key', async () => {
     await ui.control.setKey(JANE, JANE_KEY);
     await demoPost('/demo/expire-now', { contactId: JANE });

@@ -12,8 +12,9 @@ const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 async function openOverview(user: DemoUserName): Promise<Page> {
   const { page } = await ui.open(user, 3);
   const response = await page.goto(new URL('/civicrm/admin/apikeys', ui.demo.url).href);
-  if (user === 'admin') await page.locator('.crm-apikey-overview tbody tr').first().waitFor();
-  expect(response?.status()).toBe(user === 'admin' ? 200 : 403);
+  const allowed = user === 'admin' || user === 'reader';
+  if (allowed) await page.locator('.crm-apikey-overview tbody tr').first().waitFor();
+  expect(response?.status()).toBe(allowed ? 200 : 403);
   return page;
 }
 
@@ -49,6 +50,13 @@ it('lists the contacts with a key, 25 a page, one Contact.get a page, keys maske
   await button(page, 'Previous').click();
   await eventually(() => names(page).then((list) => list[0])).toBe(firstName);
   expect(await ui.control.requests()).toEqual({ 'Contact.get': 3 });
+});
+
+it('a reader without edit access to contacts gets the list but no Revoke key (core would refuse it, wire 38)', async () => {
+  const page = await openOverview('reader');
+  expect(await rows(page).count()).toBe(25);
+  expect(await page.locator('.crm-apikey-overview').getByRole('button', { name: /^Revoke key/ }).count()).toBe(0);
+  expect(await page.locator('.crm-apikey-overview').innerText()).toContain('To revoke a key, open the contact’s API Key tab.');
 });
 
 it('links each name to the contact\'s API Key tab', async () => {

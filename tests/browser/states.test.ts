@@ -6,7 +6,7 @@ import { eventually, useDemoInChromium, type TabPage } from './support/browser';
 const ui = useDemoInChromium();
 const JANE = 3;
 // Change expiry (issue 13) comes with every key the viewer may change, a new one included.
-const MASKED_ACTIONS = ['Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Change expiry', 'Enter a key'];
+const MASKED_ACTIONS = ['Change expiry', 'Show key', 'Copy key', 'Test key', 'Regenerate key', 'Revoke key', 'Enter a key'];
 
 beforeEach(async () => {
   await ui.control.setKey(JANE, null);
@@ -52,7 +52,7 @@ describe('the administrator on an integration contact', () => {
     expect(await tab.keyField.getAttribute('readonly')).not.toBeNull();
     expect(await tab.keyField.evaluate((field) => getComputedStyle(field).fontFamily)).toMatch(/mono|Menlo|Consolas/i);
     expect(await tab.status.innerText()).toContain('Copy it now and store it safely');
-    expect(await tab.actions()).toEqual(['Hide key', 'Copy key', 'Test key', 'Change expiry']);
+    expect(await tab.actions()).toEqual(['Change expiry', 'Hide key', 'Copy key', 'Test key']);
     await expectBadge(tab, 1);
 
     await tab.button('Hide key').click();

@@ -23,13 +23,13 @@ describe('a user who may only set their own key', () => {
     const key = await tab.shownKey();
     expect(ui.control.storedKey(KIM)).toBe(key);
     expect(await tab.status.innerText()).toContain('it will not be shown again');
-    expect(await tab.actions()).toEqual(['Hide key', 'Copy key', 'Test key', 'Change expiry']);
+    expect(await tab.actions()).toEqual(['Change expiry', 'Hide key', 'Copy key', 'Test key']);
 
     await tab.page.reload();
     tab = ui.tab();
     await tab.tabItem.locator('a').click();
     await eventually(() => tab.text()).toContain('An API key is set. It cannot be displayed again.');
-    expect(await tab.actions()).toEqual(['Regenerate key', 'Revoke key', 'Change expiry', 'Enter a key']);
+    expect(await tab.actions()).toEqual(['Change expiry', 'Regenerate key', 'Revoke key', 'Enter a key']);
     expect(await tab.badge.innerText()).toBe('1');
     expect(await tab.text()).not.toContain(key.slice(-4));
     expect(await tab.page.evaluate(() => document.documentElement.outerHTML)).not.toContain(key);

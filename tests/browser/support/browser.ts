@@ -127,9 +127,9 @@ export class TabPage {
     return key;
   }
 
-  /** The visible text of the tab's action buttons, in order. */
+  /** The visible text of the tab's action buttons, in order (Change expiry sits by the expiry line, above the others). */
   async actions(): Promise<string[]> {
-    const names = await this.panel.locator('.crm-apikey-actions button').allTextContents();
+    const names = await this.panel.locator('.crm-apikey-expiry-row button, .crm-apikey-actions button').allTextContents();
     return names.map((name) => name.trim());
   }
 
