@@ -1,39 +1,11 @@
 // axe-core on the tab in each state a user meets, the confirmation dialog included.
-import { createRequire } from 'node:module';
-import type * as Axe from 'axe-core';
-import type { Page } from 'playwright-core';
-import { expect, it } from 'vitest';
+import { it } from 'vitest';
+import { expectAccessible } from './support/axe';
 import { eventually, useDemoInChromium } from './support/browser';
 
 const ui = useDemoInChromium();
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const JANE = 3;
 const KIM = 5;
-
-interface Violation {
-  id: string;
-  help: string;
-  nodes: string[];
-}
-
-async function violations(page: Page, include: string[]): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
-  return page.evaluate(async (selectors) => {
-    const { axe } = window as unknown as { axe: typeof Axe };
-    const results = await axe.run({ include: selectors }, { resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`),
-    }));
-  }, include);
-}
-
-/** Soft, so one run reports every state that has violations, each with its rule ids and nodes. */
-async function expectAccessible(page: Page, state: string, include = ['#contact-apikey']): Promise<void> {
-  const found = await violations(page, include);
-  expect.soft(found, `${state}:\n${found.map((v) => `${v.id} (${v.help})\n  ${v.nodes.join('\n  ')}`).join('\n')}`).toEqual([]);
-}
 
 it('has no axe violations as the administrator goes through the states of a key', async () => {
   await ui.control.setKey(JANE, null);

@@ -3,14 +3,12 @@
 // job revoking it, the overview's Last used and Expires columns in the longest-unused order, the
 // settings form; axe on each new state.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type * as Axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectAccessible } from './support/axe';
 import { eventually, useDemoInChromium, type TabPage } from './support/browser';
 
 const ui = useDemoInChromium();
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const JANE = 3;
 const JANE_KEY = 'JaneLifecycleKeyJaneLifecycle001';
 const DAY_MS = 86_400_000;
@@ -67,31 +65,6 @@ async function curl(apiKey: string): Promise<number> {
   });
   await response.arrayBuffer();
   return response.status;
-}
-
-interface Violation {
-  id: string;
-  help: string;
-  nodes: string[];
-}
-
-async function violations(page: Page, include: string[]): Promise<Violation[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
-  return page.evaluate(async (selectors) => {
-    const { axe } = window as unknown as { axe: typeof Axe };
-    const results = await axe.run({ include: selectors }, { resultTypes: ['violations'] });
-    return results.violations.map((violation) => ({
-      id: violation.id,
-      help: violation.help,
-      nodes: violation.nodes.map((node) => `${node.target.join(' ')}: ${node.failureSummary ?? ''}`),
-    }));
-  }, include);
-}
-
-/** Soft, so one run reports every state that has violations. */
-async function expectAccessible(page: Page, state: string, include = ['#contact-apikey']): Promise<void> {
-  const found = await violations(page, include);
-  expect.soft(found, `${state}:\n${found.map((v) => `${v.id} (${v.help})\n  ${v.nodes.join('\n  ')}`).join('\n')}`).toEqual([]);
 }
 
 const expiresLine = (tab: TabPage) => tab.panel.locator('.crm-apikey-expires');
