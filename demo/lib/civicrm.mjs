@@ -198,6 +198,16 @@ export function valuesReply(entity, action, values) {
   return jsonReply(200, { values, entity, action, debug: null, version: 4, count: values.length, countFetched: values.length });
 }
 
+/** The privacy flags of every demo contact, a person or the organization, in wire 05's order. */
+const PRIVACY_DEFAULTS = Object.freeze({
+  do_not_email: false,
+  do_not_phone: false,
+  do_not_mail: false,
+  do_not_sms: false,
+  do_not_trade: false,
+  is_opt_out: false,
+});
+
 /**
  * The record in the order and shape CiviCRM echoes it (wire 05); `api_key` is left to the caller.
  * @param {number} id
@@ -213,12 +223,7 @@ function storedRecord(id, store) {
     display_name: displayName(id),
     first_name: contact.firstName,
     last_name: contact.lastName,
-    do_not_email: false,
-    do_not_phone: false,
-    do_not_mail: false,
-    do_not_sms: false,
-    do_not_trade: false,
-    is_opt_out: false,
+    ...PRIVACY_DEFAULTS,
     sort_name: `${contact.lastName}, ${contact.firstName}`,
     preferred_language: 'en_US',
     hash: contact.hash,
@@ -255,12 +260,7 @@ function organizationRecord(id, store) {
     first_name: null,
     last_name: null,
     organization_name: name,
-    do_not_email: false,
-    do_not_phone: false,
-    do_not_mail: false,
-    do_not_sms: false,
-    do_not_trade: false,
-    is_opt_out: false,
+    ...PRIVACY_DEFAULTS,
     sort_name: name,
     preferred_language: 'en_US',
     hash: contact.hash,
