@@ -4,7 +4,7 @@
 // (HTTP 200 text/javascript {"error_message":"FATAL: <message>","is_error":1}).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { api4, control, type InProcessDemo, logIn, siteKeyOf, useInProcessDemo } from './support/demoClient';
+import { api4, control, type InProcessDemo, logIn, setApiKey, siteKeyOf, useInProcessDemo } from './support/demoClient';
 
 const ADMIN_KEY = 'AdminProbeKey0123456789abcdefghi';
 const JANE_KEY = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5lX9c';
@@ -17,10 +17,7 @@ useInProcessDemo((started) => ({ demo, admin } = started), { fresh: 'each' });
 
 const stored = () => JSON.parse(readFileSync(demo.dataFile, 'utf8'));
 
-async function setKey(cid: number, apiKey: string | null) {
-  const answer = await api4(demo, 'Contact', 'update', { where: [['id', '=', cid]], values: { api_key: apiKey } }, { cookie: admin });
-  expect(answer.status, answer.text).toBe(200);
-}
+const setKey = (cid: number, apiKey: string | null) => setApiKey(demo, admin, cid, apiKey);
 
 /** The request of wire 42: everything in the query string, an empty POST body, no session. */
 async function legacyRest(apiKey: string, siteKey: string, json = CAPTURED_JSON) {

@@ -9,7 +9,7 @@ import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lifecycleBinding } from '../../demo/lib/lifecycle.mjs';
 import { keyHolderQuery } from '../../src/overview/keyHolders';
-import { api4, authxId, control, type InProcessDemo, logIn, siteKeyOf, useInProcessDemo } from './support/demoClient';
+import { api4, authxId, control, type InProcessDemo, logIn, setApiKey, siteKeyOf, useInProcessDemo } from './support/demoClient';
 
 const ADMIN_KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
 const JANE_KEY = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5lX9c';
@@ -45,10 +45,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 const stamp = (date: Date) => date.toISOString().slice(0, 19).replace('T', ' ');
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-async function setKey(cid: number, apiKey: string | null, cookie = admin) {
-  const answer = await api4(demo, 'Contact', 'update', { where: [['id', '=', cid]], values: { api_key: apiKey } }, { cookie });
-  expect(answer.status, answer.text).toBe(200);
-}
+const setKey = (cid: number, apiKey: string | null, cookie = admin) => setApiKey(demo, cookie, cid, apiKey);
 
 /** The tab's curl example: an APIv4 call with the key and no session. */
 async function curl(apiKey: string, siteKey?: string) {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { CONTACTS, displayName } from '../../demo/lib/civicrm.mjs';
 import { INTEGRATION_IDS, seedApiKey } from '../../demo/lib/store.mjs';
 import { keyHolderQuery } from '../../src/overview/keyHolders';
-import { api4, control, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
+import { api4, control, type InProcessDemo, logIn, setApiKey, useInProcessDemo } from './support/demoClient';
 
 const PAGE_SIZE = 25;
 const KEY = 'Ab3xQ9rT7mK2pL8vN4wZ6yH1jF5dS0cX';
@@ -37,10 +37,7 @@ async function rows(offset: number, overrides: Record<string, unknown> = {}): Pr
   return answer.json.values;
 }
 
-async function setKey(cid: number, apiKey: string | null) {
-  const answer = await api4(demo, 'Contact', 'update', { where: [['id', '=', cid]], values: { api_key: apiKey } }, { cookie: admin });
-  expect(answer.status).toBe(200);
-}
+const setKey = (cid: number, apiKey: string | null) => setApiKey(demo, admin, cid, apiKey);
 
 const lastHint = (key: string) => key.slice(-4);
 const storedActivities = (): { date: string; targetContactId: number }[] => JSON.parse(readFileSync(demo.dataFile, 'utf8')).activities;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { displayName } from '../../demo/lib/civicrm.mjs';
-import { api4, authxId, control, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
+import { api4, authxId, control, type InProcessDemo, logIn, setApiKey, useInProcessDemo } from './support/demoClient';
 
 const JANE_KEY = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5lX9c';
 const JANE = 3;
@@ -19,10 +19,7 @@ useInProcessDemo((started) => ({ demo, admin } = started), { fresh: 'each' });
 
 const stored = () => JSON.parse(readFileSync(demo.dataFile, 'utf8'));
 
-async function setKey(cid: number, apiKey: string | null) {
-  const answer = await api4(demo, 'Contact', 'update', { where: [['id', '=', cid]], values: { api_key: apiKey } }, { cookie: admin });
-  expect(answer.status, answer.text).toBe(200);
-}
+const setKey = (cid: number, apiKey: string | null) => setApiKey(demo, admin, cid, apiKey);
 
 async function tabBinding(cid: number, name: string) {
   const html = await (await fetch(new URL(`/?cid=${cid}&selectedChild=apikey`, demo.url), { headers: { Cookie: admin } })).text();

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import { startDemoServer } from '../../../demo/server.mjs';
 
 export type DemoUserName = 'admin' | 'self' | 'staff' | 'reader';
@@ -110,6 +110,12 @@ export async function api4(
     body: new URLSearchParams({ params: JSON.stringify(params) }).toString(),
   });
   return answerOf(response);
+}
+
+/** Contact.update of one contact's api_key in this session (an administrator's, mostly); anything but 200 fails the test. */
+export async function setApiKey(demo: InProcessDemo, cookie: string, cid: number, apiKey: string | null): Promise<void> {
+  const answer = await api4(demo, 'Contact', 'update', { where: [['id', '=', cid]], values: { api_key: apiKey } }, { cookie });
+  expect(answer.status, answer.text).toBe(200);
 }
 
 /** A call to one of the demo's own /demo/... controls. */
