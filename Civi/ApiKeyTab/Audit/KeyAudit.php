@@ -3,7 +3,7 @@
 namespace Civi\ApiKeyTab\Audit;
 
 use Civi\Api4\Activity;
-use Civi\Api4\Contact;
+use Civi\ApiKeyTab\SavedKey;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Event\PostEvent;
 use Civi\Core\Event\PreEvent;
@@ -107,7 +107,7 @@ class KeyAudit extends AutoSubscriber {
     }
     $contactId = (int) $event->id;
     try {
-      self::$keyBefore[$contactId][] = self::savedKey($contactId);
+      self::$keyBefore[$contactId][] = SavedKey::of($contactId);
     }
     catch (\Throwable $e) {
       self::$keyBefore[$contactId][] = self::UNKNOWN;
@@ -149,7 +149,7 @@ class KeyAudit extends AutoSubscriber {
       // Read back rather than trust the params or the DAO: core cuts values over 32 characters
       // to 29 plus "...", stores '' as NULL, and keeps the string 'null' in the DAO for NULL.
       // What the column holds now is what authenticates, so that is what gets compared.
-      $after = self::savedKey($contactId);
+      $after = SavedKey::of($contactId);
       // The edits still pending on this contact started before this one wrote: what they change
       // is what this one left.
       foreach (self::$keyBefore[$contactId] ?? [] as $index => $pending) {
@@ -165,17 +165,6 @@ class KeyAudit extends AutoSubscriber {
     catch (\Throwable $e) {
       self::reportFailure($contactId, $e);
     }
-  }
-
-  private static function savedKey(int $contactId): ?string {
-    // Without permission checks: the writer may be a self-service user, from whom APIv4 hides
-    // api_key even on their own contact.
-    $key = Contact::get(FALSE)
-      ->addSelect('api_key')
-      ->addWhere('id', '=', $contactId)
-      ->execute()
-      ->first()['api_key'] ?? NULL;
-    return $key === '' ? NULL : $key;
   }
 
   private static function subject(?string $before, ?string $after): ?string {

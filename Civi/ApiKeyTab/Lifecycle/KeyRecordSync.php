@@ -2,7 +2,7 @@
 
 namespace Civi\ApiKeyTab\Lifecycle;
 
-use Civi\Api4\Contact;
+use Civi\ApiKeyTab\SavedKey;
 use Civi\Core\Event\PostEvent;
 use Civi\Core\Event\PreEvent;
 use Civi\Core\Service\AutoSubscriber;
@@ -56,12 +56,8 @@ class KeyRecordSync extends AutoSubscriber {
     $key = NULL;
     try {
       // What the column holds now, not the params: core cuts long values and stores '' as NULL.
-      $key = Contact::get(FALSE)
-        ->addSelect('api_key')
-        ->addWhere('id', '=', $contactId)
-        ->execute()
-        ->first()['api_key'] ?? NULL;
-      if ($key === NULL || $key === '') {
+      $key = SavedKey::of($contactId);
+      if ($key === NULL) {
         KeyRecords::remove($contactId);
         return;
       }

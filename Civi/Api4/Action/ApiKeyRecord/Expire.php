@@ -11,6 +11,7 @@ use Civi\ApiKeyTab\Lifecycle\ExpiryReminder;
 use Civi\ApiKeyTab\Lifecycle\KeyRecords;
 use Civi\ApiKeyTab\Lifecycle\Policy;
 use Civi\ApiKeyTab\Lifecycle\Redact;
+use Civi\ApiKeyTab\SavedKey;
 
 /**
  * The daily job apikeytab_expire_keys (managed/Job.mgd.php): revokes every key whose end has passed
@@ -83,13 +84,8 @@ class Expire extends AbstractAction {
    * key has replaced it behind the extension's back (the row's expiry is not that key's).
    */
   private static function currentKeyOf(array $row): ?string {
-    // By id, so a trashed contact is found too: its key still authenticates (wire 35).
-    $key = Contact::get(FALSE)
-      ->addSelect('api_key')
-      ->addWhere('id', '=', (int) $row['contact_id'])
-      ->execute()
-      ->first()['api_key'] ?? NULL;
-    if ($key === NULL || $key === '' || !hash_equals((string) $row['key_fingerprint'], KeyRecords::fingerprint($key))) {
+    $key = SavedKey::of((int) $row['contact_id']);
+    if ($key === NULL || !hash_equals((string) $row['key_fingerprint'], KeyRecords::fingerprint($key))) {
       return NULL;
     }
     return $key;

@@ -3,11 +3,11 @@
 namespace Civi\Api4\Action\ApiKeyRecord;
 
 use Civi\Api4\ApiKeyRecord;
-use Civi\Api4\Contact;
 use Civi\Api4\Generic\AbstractAction;
 use Civi\Api4\Generic\Result;
 use Civi\ApiKeyTab\Lifecycle\KeyRecords;
 use Civi\ApiKeyTab\Lifecycle\Policy;
+use Civi\ApiKeyTab\SavedKey;
 
 /**
  * Sets when one contact's API key ends, or that it never does, within the site's maximum.
@@ -56,13 +56,9 @@ class SetExpiry extends AbstractAction {
     if ($this->getCheckPermissions() && !self::mayChangeKeyOf($contactId)) {
       throw new \Civi\API\Exception\UnauthorizedException(ts('You may not change the API key of this contact.', ['domain' => 'apikeytab']));
     }
-    // Without permission checks: a self-service user may change their key but never read it.
-    $key = Contact::get(FALSE)
-      ->addSelect('api_key')
-      ->addWhere('id', '=', $contactId)
-      ->execute()
-      ->first()['api_key'] ?? NULL;
-    if ($key === NULL || $key === '') {
+    // A self-service user may change their key but never read it: SavedKey reads without permission checks.
+    $key = SavedKey::of($contactId);
+    if ($key === NULL) {
       throw new \CRM_Core_Exception(ts('This contact has no API key, so there is nothing to expire.', ['domain' => 'apikeytab']));
     }
     $expires = Policy::current()->chosenExpiry($this->expiresIn, $this->expiresOn, \CRM_Utils_Time::getTimeRaw());
