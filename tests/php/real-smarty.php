@@ -87,22 +87,9 @@ $cases = [
   },
 
   'hostile values of every kind, through the real |@json|escape, handed each way' => function (): void {
-    $hostile = '"\'><script>alert(1)</script>{constructor}&amp;</crm-angular-js>\\u0022 ключ 🔑';
-    $entry = [
-      'id' => 'apikey',
-      'template' => 'apikeytab/ApiKeyTab.tpl',
-      'contact_id' => 3,
-      'has_key' => TRUE,
-      'can_view' => FALSE,
-      'key_hint' => $hostile,
-      'last_change' => ['date' => '2026-11-30 12:00:00', 'by' => $hostile],
-      'can_edit' => FALSE,
-      'in_trash' => TRUE,
-      'site_time' => ['format' => $hostile, 'time_format' => $hostile, 'locale' => $hostile, 'now' => $hostile],
-      'lifecycle' => ['last_used' => ['date' => $hostile, 'ip' => $hostile], 'usage_since' => $hostile, 'expires' => $hostile, 'policy' => ['default_days' => 90, 'max_days' => NULL, 'notice_days' => 7]],
-    ];
+    $entry = ['id' => 'apikey', 'template' => 'apikeytab/ApiKeyTab.tpl'] + hostileEntry();
     // Any binding added since carries the hostile string too.
-    roundTrip($entry + array_fill_keys(array_diff(BINDINGS, array_keys($entry)), $hostile), 'smartyRender');
+    roundTrip($entry + array_fill_keys(array_diff(BINDINGS, array_keys($entry)), HOSTILE_TEXT), 'smartyRender');
   },
 
   'the exact-Smarty-5 emulation and this Smarty render the same markup' => function (): void {
