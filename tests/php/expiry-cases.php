@@ -50,8 +50,7 @@ function site(array $permissions, ?int $viewer, array $apiKeys, array $settings 
 }
 
 function row(int $contactId): ?array {
-  $rows = Database::rows('SELECT * FROM civicrm_apikeytab_key WHERE contact_id = ' . $contactId);
-  return $rows[0] ?? NULL;
+  return Database::keyRow($contactId);
 }
 
 function setExpiry(int $contactId, $expiresIn = NULL, $expiresOn = NULL): array {

@@ -63,6 +63,13 @@ namespace ApiKeyTabTests {
       return self::pdo()->query($sql)->fetchAll(\PDO::FETCH_ASSOC);
     }
 
+    /**
+     * The contact's row in the key table, NULL without one.
+     */
+    public static function keyRow(int $contactId): ?array {
+      return self::rows('SELECT * FROM civicrm_apikeytab_key WHERE contact_id = ' . $contactId)[0] ?? NULL;
+    }
+
     public static function hasTable(string $name): bool {
       $found = self::pdo()->prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?");
       $found->execute([$name]);

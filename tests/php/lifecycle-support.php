@@ -41,8 +41,7 @@ function recorded(int $contactId, string $key, array $facts = []): void {
 }
 
 function rowOf(int $contactId): ?array {
-  $rows = Database::rows('SELECT * FROM civicrm_apikeytab_key WHERE contact_id = ' . $contactId);
-  return $rows[0] ?? NULL;
+  return Database::keyRow($contactId);
 }
 
 /**
