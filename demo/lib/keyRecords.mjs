@@ -39,7 +39,7 @@ function refusal(user, status, message) {
  * @param {DemoUser} user
  * @param {number} contactId
  */
-export function mayChangeKey(user, contactId) {
+function mayChangeKey(user, contactId) {
   return canWriteKey(user, contactId) && canEditContact(user, contactId);
 }
 

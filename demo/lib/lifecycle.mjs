@@ -23,11 +23,11 @@ import { createHash } from 'node:crypto';
 
 export const SETTING_NAMES = /** @type {const} */ (['apikeytab_default_lifetime', 'apikeytab_max_lifetime', 'apikeytab_reminder_days']);
 /** @type {LifecycleSettings} */
-export const DEFAULT_SETTINGS = { apikeytab_default_lifetime: 0, apikeytab_max_lifetime: 0, apikeytab_reminder_days: 7 };
+const DEFAULT_SETTINGS = { apikeytab_default_lifetime: 0, apikeytab_max_lifetime: 0, apikeytab_reminder_days: 7 };
 /** A hundred years: the longest number of days any of the settings accepts (Policy::LONGEST). */
-export const MAX_SETTING_DAYS = 36500;
+const MAX_SETTING_DAYS = 36500;
 /** authx records a key's use at most once per key in this many seconds. */
-export const USE_THROTTLE_SECONDS = 60;
+const USE_THROTTLE_SECONDS = 60;
 const MAX_MAIL = 200;
 const DAY_MS = 86_400_000;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
@@ -221,7 +221,7 @@ export function keyHasExpired(lifecycle, apiKeys, apiKey, now) {
  * @param {string} now
  * @returns {boolean} whether anything changed (and must be saved)
  */
-export function recordUse(lifecycle, contactId, apiKey, ip, now) {
+function recordUse(lifecycle, contactId, apiKey, ip, now) {
   const row = currentRecord(lifecycle, contactId, apiKey);
   if (row) {
     if (row.last_used_date !== null && millisecondsOf(now) - millisecondsOf(row.last_used_date) < USE_THROTTLE_SECONDS * 1000) return false;
@@ -271,7 +271,7 @@ export function lifecycleBinding(lifecycle, contactId, apiKey, mayReadKeys) {
  * the maximum, since Setting.create checks each value alone.
  * @param {LifecycleSettings} settings
  */
-export function policyOf(settings) {
+function policyOf(settings) {
   const max = settings.apikeytab_max_lifetime > 0 ? settings.apikeytab_max_lifetime : null;
   let defaultDays = settings.apikeytab_default_lifetime > 0 ? settings.apikeytab_default_lifetime : null;
   if (max !== null && (defaultDays === null || defaultDays > max)) defaultDays = max;
@@ -286,7 +286,7 @@ export const SETTING_TITLES = {
 };
 
 /** Policy::days(): a whole number of days from an int or a string of digits; null for anything else. */
-export function wholeDays(/** @type {unknown} */ value) {
+function wholeDays(/** @type {unknown} */ value) {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 0 ? value : null;
   return typeof value === 'string' && /^\s*\d{1,9}\s*$/.test(value) ? Number(value.trim()) : null;
 }

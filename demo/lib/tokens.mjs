@@ -8,7 +8,7 @@ import { CONTACTS, USERS, genericErrorReply, hasPermission, jsonReply, textReply
 import { isAjax, readBody, sessionToken } from './http.mjs';
 import { civicrmTimestamp } from './store.mjs';
 
-export const TOKEN_PERMISSION = 'generate any authx credential';
+const TOKEN_PERMISSION = 'generate any authx credential';
 
 /**
  * What the demo keeps about tokens, in the data file: its signing key (the stand-in for
@@ -20,7 +20,7 @@ export const TOKEN_PERMISSION = 'generate any authx credential';
  */
 
 /** @returns {TokenData} */
-export function seedTokens() {
+function seedTokens() {
   return { secret: randomBytes(32).toString('base64url'), signing: true, activities: [] };
 }
 
@@ -28,7 +28,7 @@ export function seedTokens() {
  * @param {unknown} raw
  * @returns {TokenData}
  */
-export function normalizeTokens(raw) {
+function normalizeTokens(raw) {
   const data = seedTokens();
   const given = /** @type {Record<string, any>} */ (raw && typeof raw === 'object' ? raw : {});
   if (typeof given.secret === 'string' && given.secret.length >= 32) data.secret = given.secret;
