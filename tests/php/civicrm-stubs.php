@@ -715,17 +715,10 @@ namespace {
   }
 
   /**
-   * Core's clock: date() formats the site-local now (PHP's timezone is the site's in CiviCRM).
+   * Core's clock: getTimeRaw() is the timestamp of the site-local now (PHP's timezone is the site's
+   * in CiviCRM).
    */
   class CRM_Utils_Time {
-
-    public static function date($format, $timestamp = NULL) {
-      return date($format, $timestamp ?? strtotime(World::$now));
-    }
-
-    public static function getTime($returnFormat = 'YmdHis') {
-      return self::date($returnFormat);
-    }
 
     public static function getTimeRaw() {
       return strtotime(World::$now);
