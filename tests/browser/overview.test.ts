@@ -1,13 +1,11 @@
 // The key overview page (Administer > Users and Permissions > API Keys) in Chromium against the
 // demo, which seeds 40 "Integration" contacts with keys so that paging shows.
-import { createRequire } from 'node:module';
-import type * as Axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { violations } from './support/axe';
 import { eventually, useDemoInChromium, type DemoUserName } from './support/browser';
 
 const ui = useDemoInChromium();
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 async function openOverview(user: DemoUserName): Promise<Page> {
   const { page } = await ui.open(user, 3);
@@ -122,15 +120,8 @@ it('is closed to users who may not read keys', async () => {
 
 it('has no axe violations, with the revoke dialog open too', async () => {
   const page = await openOverview('admin');
-  await page.addScriptTag({ path: AXE_SCRIPT });
-  const run = (include: string) =>
-    page.evaluate(async (selector) => {
-      const { axe } = window as unknown as { axe: typeof Axe };
-      const results = await axe.run({ include: [selector] }, { resultTypes: ['violations'] });
-      return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-    }, include);
-  expect(await run('.crm-apikey-overview')).toEqual([]);
+  expect(await violations(page, ['.crm-apikey-overview'])).toEqual([]);
   await rows(page).first().getByRole('button').click();
   await page.locator('.ui-dialog[role=dialog]').waitFor();
-  expect(await run('.ui-dialog')).toEqual([]);
+  expect(await violations(page, ['.ui-dialog'])).toEqual([]);
 });

@@ -1,24 +1,12 @@
 // The temporary token in Chromium against the demo: create, copy, test, hide; the end of
 // validity with Playwright's fake clock; who sees it; a site without a signing key; axe.
-import { createRequire } from 'node:module';
-import type * as Axe from 'axe-core';
-import type { Page } from 'playwright-core';
 import { expect, it } from 'vitest';
+import { violations } from './support/axe';
 import { eventually, useDemoInChromium, type TabPage } from './support/browser';
 
 const ui = useDemoInChromium();
 const JANE = 3;
 const KIM = 5;
-const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-async function axeViolations(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_SCRIPT });
-  return page.evaluate(async () => {
-    const { axe } = window as unknown as { axe: typeof Axe };
-    const results = await axe.run({ include: ['#contact-apikey'] }, { resultTypes: ['violations'] });
-    return results.violations.map((violation) => `${violation.id}: ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`);
-  });
-}
 
 const tokenField = (tab: TabPage) => tab.panel.getByRole('textbox', { name: 'Temporary token', exact: true });
 const tokenStatus = (tab: TabPage) => tab.panel.locator('.crm-apikey-token [role=status]');
@@ -119,7 +107,7 @@ it('a site without a signing key: the explanation, no button', async () => {
     const tab = await ui.openTab('admin', JANE);
     expect(await tab.button('Temporary token').count()).toBe(0);
     expect(await tab.text()).toContain('an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php');
-    expect(await axeViolations(tab.page)).toEqual([]);
+    expect(await violations(tab.page, ['#contact-apikey'])).toEqual([]);
   } finally {
     await setSigning(true);
   }
@@ -128,9 +116,9 @@ it('a site without a signing key: the explanation, no button', async () => {
 it('has no axe violations while choosing, and while a token is on screen', async () => {
   const tab = await ui.openTab('admin', JANE);
   await tab.button('Temporary token').click();
-  expect(await axeViolations(tab.page)).toEqual([]);
+  expect(await violations(tab.page, ['#contact-apikey'])).toEqual([]);
   await tab.button('Temporary token').click();
   await createToken(tab, '8 hours');
   await eventually(() => tab.text()).toMatch(/in (7 h 59|8 h 0) min\./);
-  expect(await axeViolations(tab.page)).toEqual([]);
+  expect(await violations(tab.page, ['#contact-apikey'])).toEqual([]);
 });

@@ -1,6 +1,7 @@
 // usage (in a browser spec, with a page from useDemoInChromium()):
 //   await expectAccessible(tab.page, 'masked');
 //   await expectAccessible(tab.page, 'dialog open', ['#contact-apikey', '.ui-dialog']);
+//   expect(await violations(page, ['.crm-apikey-overview'])).toEqual([]);   // a hard stop instead
 //
 // axe-core injected into the page once, run on the given selectors only (the demo's own chrome is
 // not ours to judge).
