@@ -229,8 +229,9 @@ function recordUse(lifecycle, contactId, apiKey, ip, now) {
     row.last_used_ip = ip;
     return true;
   }
-  // Set before the extension, or where no hook saw it: nothing known of when or by whom.
-  restartRecord(lifecycle, contactId, apiKey, { last_used_date: now, last_used_ip: ip });
+  // Set before the extension, or where no hook saw it: nothing known of when or by whom. As a key
+  // set elsewhere, under a site maximum it ends that many days from now (CredentialWatch).
+  restartRecord(lifecycle, contactId, apiKey, { last_used_date: now, last_used_ip: ip, expires_date: endOfNewKey(lifecycle, now) });
   return true;
 }
 

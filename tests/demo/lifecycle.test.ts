@@ -128,6 +128,16 @@ describe('authx records the use of a key', () => {
     expect(row(8)).toMatchObject({ key_fingerprint: sha256(key), set_date: null, set_by: null, last_used_ip: '127.0.0.1', expires_date: null });
   });
 
+  it('under a site maximum, a key without a row ends that many days after its first use, as CredentialWatch gives it', async () => {
+    await saveSettings({ apikeytab_default_lifetime: '30', apikeytab_max_lifetime: '90', apikeytab_reminder_days: '7' });
+    clockAt('2026-12-01T10:00:00Z');
+    expect(row(8)).toBeUndefined();
+    expect((await curl(stored().apiKeys[8], siteKeyOf(demo))).status).toBe(200);
+    expect(row(8)).toMatchObject({ last_used_date: '2026-12-01 10:00:00', expires_date: '2027-03-01 10:00:00', set_date: null });
+    // The tab then says when it ends, and the job would remind and revoke it like any other.
+    expect(lifecycleBinding(stored().lifecycle, 8, stored().apiKeys[8], true).expires).toBe('2027-03-01 10:00:00');
+  });
+
   it('a use that cannot be written is logged without the key, and the request goes on', async () => {
     await setKey(2, ADMIN_KEY);
     // The data directory vanishes: every write from now on fails.
