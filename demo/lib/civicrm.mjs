@@ -694,7 +694,9 @@ export async function legacyRest({ query, body, store, clientIp = null, log }) {
   if (apiKey === '' && (siteKey === null || siteKey === '')) {
     return v3Error('The demo answers civicrm/ajax/rest only with api_key and key (the legacyrest flow of authx).');
   }
-  const result = await checkCredential({ bearer: apiKey.trim() === '' ? null : apiKey.trim(), siteKey, store, clientIp, log, requireUser: true });
+  // MySQL ignores trailing spaces when core compares `api_key = %1`; leading ones count.
+  const bearer = apiKey.replace(/ +$/, '');
+  const result = await checkCredential({ bearer: bearer === '' ? null : bearer, siteKey, store, clientIp, log, requireUser: true });
   if (!result.ok) return v3Error(`FATAL: ${result.message}`);
   const user = /** @type {DemoUser} */ (result.user);
   const entity = (param('entity') ?? '').toLowerCase();

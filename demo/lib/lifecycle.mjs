@@ -32,9 +32,12 @@ const MAX_MAIL = 200;
 const DAY_MS = 86_400_000;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** SHA-256 hex of the key as the column holds it, which is what the row keeps of it. */
+/**
+ * SHA-256 hex of the key as the column holds it, which is what the row keeps of it; trailing spaces
+ * left out, as KeyRecords::fingerprint() does (MySQL ignores them when authx compares keys).
+ */
 export function keyFingerprint(/** @type {string} */ apiKey) {
-  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+  return createHash('sha256').update(apiKey.replace(/ +$/, ''), 'utf8').digest('hex');
 }
 
 /** A raw site timestamp `YYYY-MM-DD HH:MM:SS` (the demo's site runs on UTC). */

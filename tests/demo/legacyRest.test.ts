@@ -60,6 +60,14 @@ describe('legacy REST (civicrm/ajax/rest?api_key=...&key=...)', () => {
     expect(JSON.parse(answer.text)).toEqual({ error_message: 'FATAL: Login not permitted. Must satisfy guard (site_key, perm).', is_error: 1 });
   });
 
+  it('ignores trailing spaces of the key as MySQL compares it, but not leading ones', async () => {
+    await setKey(2, ADMIN_KEY);
+    expect(JSON.parse((await legacyRest(`${ADMIN_KEY}  `, siteKeyOf(demo))).text)).toMatchObject({ is_error: 0, count: 1 });
+    expect(stored().lifecycle.records[2].last_used_date).not.toBeNull();
+    const leading = await legacyRest(` ${ADMIN_KEY}`, siteKeyOf(demo));
+    expect(JSON.parse(leading.text)).toEqual({ error_message: 'FATAL: Invalid credential', is_error: 1 });
+  });
+
   it('refuses an expired key with the text of wire 40/41, whatever the site key', async () => {
     await setKey(2, ADMIN_KEY);
     await control(demo, 'POST', '/demo/expire-now', { contactId: 2 }, admin);

@@ -7,7 +7,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { JSDOM } from 'jsdom';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { lifecycleBinding } from '../../demo/lib/lifecycle.mjs';
+import { keyFingerprint, lifecycleBinding } from '../../demo/lib/lifecycle.mjs';
 import { keyHolderQuery } from '../../src/overview/keyHolders';
 import { api4, authxId, control, type InProcessDemo, logIn, setApiKey, siteKeyOf, useInProcessDemo } from './support/demoClient';
 
@@ -136,6 +136,15 @@ describe('authx records the use of a key', () => {
     expect(row(8)).toMatchObject({ last_used_date: '2026-12-01 10:00:00', expires_date: '2027-03-01 10:00:00', set_date: null });
     // The tab then says when it ends, and the job would remind and revoke it like any other.
     expect(lifecycleBinding(stored().lifecycle, 8, stored().apiKeys[8], true).expires).toBe('2027-03-01 10:00:00');
+  });
+
+  it('the fingerprint leaves trailing spaces out, as KeyRecords::fingerprint() does', async () => {
+    const spaced = 'Zq8WmR3tY6uI1oP4aS7dF0gH2jK5l  ';
+    await setKey(3, spaced);
+    expect(stored().apiKeys[3]).toBe(spaced);
+    expect(row(3)!.key_fingerprint).toBe(sha256('Zq8WmR3tY6uI1oP4aS7dF0gH2jK5l'));
+    expect(keyFingerprint(' lead')).toBe(sha256(' lead'));
+    expect(keyFingerprint('tab\t')).toBe(sha256('tab\t'));
   });
 
   it('a use that cannot be written is logged without the key, and the request goes on', async () => {
