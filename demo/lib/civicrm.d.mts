@@ -10,3 +10,12 @@ export interface DemoContact {
 }
 export const CONTACTS: Record<number, DemoContact>;
 export function displayName(contactId: number): string;
+export interface DemoUser {
+  name: string;
+  contactId: number;
+  userId: number;
+  label: string;
+  permissions: string[];
+}
+export const USERS: Record<'admin' | 'self' | 'staff' | 'reader', DemoUser>;
+export function canEditContact(user: DemoUser | null, contactId: number): boolean;

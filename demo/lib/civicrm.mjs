@@ -19,7 +19,7 @@ export const USERS = {
     userId: 1,
     label: 'admin (administer CiviCRM)',
     // Standalone's admin role holds every permission, including `view debug output`.
-    permissions: ['access CiviCRM', 'administer CiviCRM', 'edit api keys', 'view debug output', 'authenticate with api key', 'generate any authx credential'],
+    permissions: ['access CiviCRM', 'administer CiviCRM', 'edit all contacts', 'edit my contact', 'edit api keys', 'view debug output', 'authenticate with api key', 'generate any authx credential'],
   },
   self: {
     name: 'self',
@@ -98,15 +98,15 @@ export function canReadKeys(user) {
 
 /**
  * Edit access to the contact record, which core requires of any update, api_key too (wire 38):
- * CRM_Contact_BAO_Contact_Permission::allow($cid, EDIT). The demo's admin role holds every
- * permission (Standalone), so `administer CiviCRM` stands for `edit all contacts` there.
+ * CRM_Contact_BAO_Contact_Permission::allow($cid, EDIT). `administer CiviCRM` does not imply it:
+ * the demo's admin holds `edit all contacts` itself, as Standalone's admin role holds every permission.
  * @param {DemoUser | null} user
  * @param {number} contactId
  */
 export function canEditContact(user, contactId) {
   if (user === null) return false;
   const has = (/** @type {string} */ permission) => user.permissions.includes(permission);
-  return has('administer CiviCRM') || has('edit all contacts') || (user.contactId === contactId && has('edit my contact'));
+  return has('edit all contacts') || (user.contactId === contactId && has('edit my contact'));
 }
 
 /**

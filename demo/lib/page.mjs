@@ -204,7 +204,7 @@ export async function renderKeyOverview({ root, user }) {
 ${renderTabTemplate(template, {})}
     </div>
   </main>
-  ${await angularScripts(root, user, 'crmApiKeyOverview', { apikeytab: { siteTime: siteTimeBinding(), canAdminister: user.permissions.includes('administer CiviCRM'), canEditAll: ['administer CiviCRM', 'edit all contacts'].some((p) => user.permissions.includes(p)) } })}`);
+  ${await angularScripts(root, user, 'crmApiKeyOverview', { apikeytab: { siteTime: siteTimeBinding(), canAdminister: user.permissions.includes('administer CiviCRM'), canEditAll: user.permissions.includes('edit all contacts') } })}`);
 }
 
 /**

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
-import { inertToAngular, renderTabTemplate } from '../../demo/lib/page.mjs';
+import { type DemoUser, USERS, canEditContact } from '../../demo/lib/civicrm.mjs';
+import { inertToAngular, renderKeyOverview, renderTabTemplate } from '../../demo/lib/page.mjs';
 import { api4, control, type DemoUserName, type InProcessDemo, logIn, useInProcessDemo } from './support/demoClient';
 
 const tabTemplate = readFileSync(fileURLToPath(new URL('../../templates/apikeytab/ApiKeyTab.tpl', import.meta.url)), 'utf8');
@@ -176,6 +177,18 @@ describe('what the tab is told about the viewer, the contact and the site (1.1)'
 
   it('the administrator may change them: can-edit true', async () => {
     expect(bindings((await openPage('?cid=3', admin)).document)).toMatchObject({ 'can-edit': true, 'can-view': true });
+  });
+
+  it('administer CiviCRM alone gives no edit access (core: allow() checks edit all contacts); admin holds that itself', async () => {
+    const administerOnly = { ...USERS.admin, name: 'administerOnly', permissions: ['access CiviCRM', 'administer CiviCRM', 'edit api keys'] };
+    expect([canEditContact(administerOnly, 3), canEditContact(administerOnly, administerOnly.contactId)]).toEqual([false, false]);
+    expect([canEditContact(USERS.admin, 3), canEditContact(USERS.admin, USERS.admin.contactId)]).toEqual([true, true]);
+    const overviewVars = async (user: DemoUser) => {
+      const html = await renderKeyOverview({ root: fileURLToPath(new URL('../..', import.meta.url)), user });
+      return JSON.parse(new JSDOM(html).window.document.getElementById('crm-demo-settings')!.textContent!).vars.apikeytab;
+    };
+    expect(await overviewVars(administerOnly)).toMatchObject({ canAdminister: true, canEditAll: false });
+    expect(await overviewVars(USERS.admin)).toMatchObject({ canAdminister: true, canEditAll: true });
   });
 
   it('a contact in the trash: in-trash true, and false again once restored', async () => {
