@@ -424,6 +424,27 @@ report([
     same(NULL, World::$apiKeys[STAFF], 'revokes Sam\'s key');
   },
 
+  'job: the activity failing after the revoke: the revoke stands, its row goes, the gap is logged without the key' => function (): void {
+    site([], NULL, [JANE => KEY], ['apikeytab_reminder_days' => 0]);
+    KeyRecords::restart(JANE, KEY, ['expires_date' => '2026-11-30 00:00:00']);
+    hooksAroundContactUpdates();
+    // A database error that quotes what it was given, as MySQL's do.
+    World::$activityCreateFailure = new RuntimeException("DB Error: lock wait timeout near '" . KEY . "' (" . KeyRecords::fingerprint(KEY) . ')');
+    same([['revoked' => 1, 'reminded' => 0, 'failed' => 0]], runJob(), 'summary');
+    same(NULL, World::$apiKeys[JANE], 'the key is revoked');
+    same(NULL, row(JANE), 'and its row removed');
+    same(['begin', 'commit'], Lifecycle::$transactions, 'the transaction committed');
+    same([], expiredActivities(), 'no activity');
+    $errors = array_values(array_filter(World::$log, fn($entry) => $entry[0] === 'error'));
+    same(1, count($errors), 'one error logged');
+    same(JANE, $errors[0][2]['contact'], 'naming Jane');
+    expect(str_contains($errors[0][1] . json_encode($errors[0][2]), 'lock wait timeout'), 'with the cause');
+    $log = json_encode(World::$log);
+    expect(!str_contains($log, KEY) && !str_contains($log, KeyRecords::fingerprint(KEY)), 'without the key or its fingerprint');
+    World::$activityCreateFailure = NULL;
+    same([['revoked' => 0, 'reminded' => 0, 'failed' => 0]], runJob(), 'the next run has nothing to do');
+  },
+
   'job: a reminder no message of which went out is given back, so the next run sends it; one that reached one recipient is not sent again' => function (): void {
     site([], NULL, [JANE => KEY, STAFF => OTHER_KEY]);
     Lifecycle::$emails = [ADMIN => 'admin@example.org', JANE => 'jane@example.org', STAFF => 'sam@example.org'];

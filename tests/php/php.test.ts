@@ -148,6 +148,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'job: one reminder per key, notice days before its end, to whoever set it and to the contact, with nothing of the key',
     'job: a second run sends nothing and revokes nothing',
     'job: one key failing to revoke: the others go on, that key stays whole and unrecorded, the next run revokes it',
+    'job: the activity failing after the revoke: the revoke stands, its row goes, the gap is logged without the key',
     'job: a reminder no message of which went out is given back, so the next run sends it; one that reached one recipient is not sent again',
     'job: the reminder is recorded before it is sent (a crash between them loses one, never sends two)',
     'job: a row whose key was replaced outside the API, or is gone, is neither revoked nor reminded; notice 0 sends nothing; nobody to mail is recorded once',

@@ -3,6 +3,7 @@
 namespace Civi\ApiKeyTab\Audit;
 
 use Civi\Api4\Activity;
+use Civi\ApiKeyTab\Lifecycle\Redact;
 use Civi\ApiKeyTab\SavedKey;
 use Civi\Core\Event\GenericHookEvent;
 use Civi\Core\Event\PostEvent;
@@ -111,7 +112,8 @@ class KeyAudit extends AutoSubscriber {
     }
     catch (\Throwable $e) {
       self::$keyBefore[$contactId][] = self::UNKNOWN;
-      self::reportFailure($contactId, $e);
+      $sent = $event->params['api_key'];
+      self::reportFailure($contactId, $e, is_string($sent) ? $sent : NULL);
     }
   }
 
@@ -145,6 +147,7 @@ class KeyAudit extends AutoSubscriber {
       return;
     }
 
+    $after = NULL;
     try {
       // Read back rather than trust the params or the DAO: core cuts values over 32 characters
       // to 29 plus "...", stores '' as NULL, and keeps the string 'null' in the DAO for NULL.
@@ -163,7 +166,7 @@ class KeyAudit extends AutoSubscriber {
       }
     }
     catch (\Throwable $e) {
-      self::reportFailure($contactId, $e);
+      self::reportFailure($contactId, $e, $before, $after);
     }
   }
 
@@ -225,12 +228,13 @@ class KeyAudit extends AutoSubscriber {
    * Throwing would not undo it: post runs after the contact's own transaction has committed (unless
    * a caller wraps a larger one), so the caller would be told "failed" about a key that did change,
    * and a missing activity type would make every key change report failure. Skipping silently
-   * would hide a gap in the trail. The log entry names the contact and the cause, never a key.
+   * would hide a gap in the trail. The log entry names the contact and the cause, never a key: a
+   * database error may quote the keys of the change (Redact).
    */
-  private static function reportFailure(int $contactId, \Throwable $e): void {
+  private static function reportFailure(int $contactId, \Throwable $e, ?string ...$keys): void {
     \Civi::log()->error('apikeytab: the API key change of contact {contact} was not recorded: {cause}', [
       'contact' => $contactId,
-      'cause' => get_class($e) . ': ' . $e->getMessage(),
+      'cause' => Redact::cause($e, ...$keys),
     ]);
   }
 

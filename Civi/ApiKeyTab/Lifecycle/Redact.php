@@ -8,13 +8,23 @@ namespace Civi\ApiKeyTab\Lifecycle;
  */
 class Redact {
 
-  public static function cause(\Throwable $e, ?string $key): string {
+  /**
+   * @param ?string ...$keys every key the failed statement may have seen (a change: before and after)
+   */
+  public static function cause(\Throwable $e, ?string ...$keys): string {
     $cause = get_class($e) . ': ' . $e->getMessage();
-    if ($key === NULL || $key === '') {
+    $secrets = [];
+    foreach ($keys as $key) {
+      if ($key === NULL || $key === '') {
+        continue;
+      }
+      $normal = KeyRecords::normalise($key);
+      array_push($secrets, $key, $normal, addslashes($key), addslashes($normal), KeyRecords::fingerprint($key));
+    }
+    $secrets = array_unique(array_filter($secrets, 'strlen'));
+    if ($secrets === []) {
       return $cause;
     }
-    $normal = KeyRecords::normalise($key);
-    $secrets = array_unique(array_filter([$key, $normal, addslashes($key), addslashes($normal), KeyRecords::fingerprint($key)], 'strlen'));
     // Longest first, so that a key inside its escaped form leaves no part behind. Case-blind: the
     // database matches a key sent in other letter case (KeyRecords::forCredential()).
     usort($secrets, fn(string $a, string $b): int => strlen($b) <=> strlen($a));

@@ -95,8 +95,11 @@ class Expire extends AbstractAction {
    * Revokes one expired key through APIv4, so that the audit trail records it ("API key expired")
    * and the key record follows (KeyRecordSync).
    *
-   * One transaction per key: the key, its record and its activity change together or not at all,
-   * whatever else fails in the run.
+   * One transaction per key. A revoke that throws is rolled back whole and counted as failed: the
+   * key stays (CredentialWatch refuses it anyway, as expired) and the next run tries again. What the
+   * hooks do after a successful write cannot undo it: KeyAudit and KeyRecordSync catch their own
+   * failures, so a revoke whose activity or record could not be written stands, and the gap is
+   * logged without the key.
    *
    * @return ?string 'revoked', 'failed', or NULL when there was nothing to revoke
    */
