@@ -715,13 +715,17 @@ namespace {
   }
 
   /**
-   * Core's clock: getTimeRaw() is the timestamp of the site-local now (PHP's timezone is the site's
-   * in CiviCRM).
+   * Core's clock: getTimeRaw() is the timestamp of the site-local now World::$now, read in the
+   * site's time zone (PHP's when the first case asked), so that, as in core, the timestamp does not
+   * move when PHP's time zone is switched later (authx's login() sets the user's).
    */
   class CRM_Utils_Time {
 
+    private static ?\DateTimeZone $siteZone = NULL;
+
     public static function getTimeRaw() {
-      return strtotime(World::$now);
+      self::$siteZone ??= new \DateTimeZone(date_default_timezone_get());
+      return (new \DateTimeImmutable(World::$now, self::$siteZone))->getTimestamp();
     }
 
   }

@@ -57,7 +57,7 @@ function accepted(int $contactId, string $credType = 'api_key', string $flow = '
  *
  * @return ?string the rejection authx would answer with (401), or NULL when the request went on
  */
-function request(string $credential, ?array $authx, bool $trailingSpace = TRUE): ?string {
+function request(string $credential, ?array $authx, bool $trailingSpace = TRUE, ?string $userTimeZone = NULL): ?string {
   $watch = new CredentialWatch();
   $check = new CheckCredentialEvent("Bearer $credential", $trailingSpace);
   $watch->onCheckCredential($check);
@@ -70,7 +70,18 @@ function request(string $credential, ?array $authx, bool $trailingSpace = TRUE):
     return 'refused by authx';
   }
   World::$session['authx'] = $authx;
-  $watch->onInvokeAuth(GenericHookEvent::create(['args' => ['civicrm', 'ajax', 'api4', 'Contact', 'get']]));
+  // authx's login() ends by re-setting PHP's time zone to the user's, if the user system keeps one
+  // (Authenticator::login(): userSystem->setTimeZone()).
+  $siteTimeZone = date_default_timezone_get();
+  if ($userTimeZone !== NULL) {
+    date_default_timezone_set($userTimeZone);
+  }
+  try {
+    $watch->onInvokeAuth(GenericHookEvent::create(['args' => ['civicrm', 'ajax', 'api4', 'Contact', 'get']]));
+  }
+  finally {
+    date_default_timezone_set($siteTimeZone);
+  }
   return NULL;
 }
 

@@ -98,6 +98,24 @@ $cases = [
     same(NULL, rowOf(BOB)['expires_date'], 'expires without a maximum');
   },
 
+  "a user with a time zone of their own: the use and the end are site time, as before authx's login() switched zones" => function (): void {
+    // Auckland is 13 hours ahead of the site (UTC) in December.
+    site([ALICE => ALICE_KEY, BOB => BOB_KEY]);
+    recorded(ALICE, ALICE_KEY, ['set_date' => '2026-11-01 10:00:00', 'last_used_date' => secondsBefore(61)]);
+    World::$settings['apikeytab_max_lifetime'] = 30;
+    request(ALICE_KEY, accepted(ALICE), TRUE, 'Pacific/Auckland');
+    same(NOW, rowOf(ALICE)['last_used_date'], 'last used, site time');
+    request(BOB_KEY, accepted(BOB), TRUE, 'Pacific/Auckland');
+    same([NOW, '2026-12-31 08:30:00'], [rowOf(BOB)['last_used_date'], rowOf(BOB)['expires_date']], 'first use and end of a key without a row, site time');
+    // Within the minute, in the user's zone too: nothing written.
+    Database::$statements = [];
+    World::$now = '2026-12-01 08:30:59';
+    request(ALICE_KEY, accepted(ALICE), TRUE, 'Pacific/Auckland');
+    same(['reads' => 1, 'writes' => 0], statementCounts(), 'statements of a request 59 s later');
+    same('UTC', date_default_timezone_get(), 'the harness is back on site time');
+    World::$settings['apikeytab_max_lifetime'] = 0;
+  },
+
   'expired key: refused at checkCredential with "API key has expired", nothing written' => function (): void {
     foreach (['2026-12-01 08:30:00' => 'ending now', '2026-11-30 23:59:59' => 'ended yesterday'] as $end => $what) {
       site([ALICE => ALICE_KEY]);

@@ -177,6 +177,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'a row for another key (changed outside the API): no match, and the row starts afresh for the current key',
     'a key that predates the extension (no row): the row is started at its first use, set date unknown',
     'a key without a record on a site with a maximum lifetime: from its first use it ends after the maximum',
+    "a user with a time zone of their own: the use and the end are site time, as before authx's login() switched zones",
     'expired key: refused at checkCredential with "API key has expired", nothing written',
     'no expiry, or one still ahead: not refused, and it costs nothing more than the one query',
     "a key sent in other letter case, which authx accepts (MySQL compares api_key case-blind): still refused once expired, and its row stays the stored key's",

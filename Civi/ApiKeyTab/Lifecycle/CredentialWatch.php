@@ -35,9 +35,12 @@ class CredentialWatch extends AutoSubscriber {
 
   /**
    * What checkCredential found for this request's credential, until civi.invoke.auth: the
-   * contacts holding it, each with its key as stored and its row (KeyRecords::forCredential()).
+   * contacts holding it, each with its key as stored and its row (KeyRecords::forCredential()),
+   * and the site-local now of the request. That is taken before authx logs the user in: login()
+   * then re-sets PHP's time zone to the user's (userSystem->setTimeZone()), after which date()
+   * no longer gives site time.
    *
-   * @var ?array{key: string, holders: array<int, array{key: string, row: ?array}>}
+   * @var ?array{key: string, holders: array<int, array{key: string, row: ?array}>, time: int, zone: string, now: string, threshold: string}
    */
   private static ?array $seen = NULL;
 
@@ -71,11 +74,19 @@ class CredentialWatch extends AutoSubscriber {
       // Nobody's key (or a JWT): authx refuses it or another listener takes it; nothing to record.
       return;
     }
-    self::$seen = ['key' => $key, 'holders' => $holders];
+    $time = \CRM_Utils_Time::getTimeRaw();
+    $now = date('Y-m-d H:i:s', $time);
+    self::$seen = [
+      'key' => $key,
+      'holders' => $holders,
+      'time' => $time,
+      'zone' => date_default_timezone_get(),
+      'now' => $now,
+      'threshold' => date('Y-m-d H:i:s', $time - self::THROTTLE_SECONDS),
+    ];
 
     // A key shared by two contacts is refused only if every one of its rows has ended: authx logs
     // in as whichever contact its own query finds, which this one cannot know.
-    $now = self::now();
     $expired = FALSE;
     foreach ($holders as $holder) {
       $row = $holder['row'];
@@ -108,7 +119,8 @@ class CredentialWatch extends AutoSubscriber {
         return;
       }
       $contactId = (int) $authx['contactId'];
-      $now = self::now();
+      // Site time, as it was before authx's login() switched to the user's time zone.
+      $now = $seen['now'];
       $ip = self::clientAddress();
       $holder = $seen['holders'][$contactId] ?? NULL;
       if ($holder === NULL) {
@@ -118,7 +130,7 @@ class CredentialWatch extends AutoSubscriber {
       $secret = $holder['key'];
       $row = $holder['row'];
       if ($row !== NULL) {
-        $threshold = self::before($now, self::THROTTLE_SECONDS);
+        $threshold = $seen['threshold'];
         if ($row['last_used_date'] === NULL || $row['last_used_date'] <= $threshold) {
           KeyRecords::touch($row['id'], $now, $ip, $threshold);
         }
@@ -130,7 +142,7 @@ class CredentialWatch extends AutoSubscriber {
       KeyRecords::restart($contactId, $holder['key'], [
         'last_used_date' => $now,
         'last_used_ip' => $ip,
-        'expires_date' => Policy::current()->expiryForKeySetElsewhere(strtotime($now)),
+        'expires_date' => Policy::current()->expiryForKeySetElsewhere($seen['time'], $seen['zone']),
       ]);
     }
     catch (\Throwable $e) {
@@ -143,14 +155,6 @@ class CredentialWatch extends AutoSubscriber {
    */
   public static function forget(): void {
     self::$seen = NULL;
-  }
-
-  private static function now(): string {
-    return date('Y-m-d H:i:s', \CRM_Utils_Time::getTimeRaw());
-  }
-
-  private static function before(string $date, int $seconds): string {
-    return date('Y-m-d H:i:s', strtotime($date) - $seconds);
   }
 
   private static function clientAddress(): ?string {

@@ -124,10 +124,11 @@ final class Policy {
 
   /**
    * The end a key gets when it is set without a choice (entered through another screen, the API or
-   * an import): the maximum when the site has one, else none.
+   * an import): the maximum when the site has one, else none. $zone: the site's time zone, when
+   * PHP's may no longer be it (after authx logged a user in: CredentialWatch).
    */
-  public function expiryForKeySetElsewhere(int $now): ?string {
-    return $this->maxDays === NULL ? NULL : self::format(self::at($now)->modify("+{$this->maxDays} days"));
+  public function expiryForKeySetElsewhere(int $now, ?string $zone = NULL): ?string {
+    return $this->maxDays === NULL ? NULL : self::format(self::at($now, $zone)->modify("+{$this->maxDays} days"));
   }
 
   private function refuseBeyondMaximum(int $days): void {
@@ -150,10 +151,10 @@ final class Policy {
     return NULL;
   }
 
-  private static function at(int $timestamp): \DateTimeImmutable {
+  private static function at(int $timestamp, ?string $zone = NULL): \DateTimeImmutable {
     // Calendar arithmetic in the site's zone, so that "+30 days" keeps the wall-clock time across a
     // change of daylight saving time.
-    return (new \DateTimeImmutable('@' . $timestamp))->setTimezone(new \DateTimeZone(date_default_timezone_get()));
+    return (new \DateTimeImmutable('@' . $timestamp))->setTimezone(new \DateTimeZone($zone ?? date_default_timezone_get()));
   }
 
   private static function format(\DateTimeImmutable $time): string {
