@@ -46,8 +46,9 @@ class CRM_ApiKeyTab_Upgrader extends CRM_Extension_Upgrader_Base {
       TrackingStart::record(TrackingStart::now());
     }
     catch (\Throwable $e) {
-      // The table matters more than the date: without it the tab says "Never used" instead of
-      // "No use recorded since ...".
+      // The table matters more than the date (on an upgrade the settings metadata may not know it
+      // yet): the first read saves it instead (TrackingStart::since()), a little later than the
+      // truth, which keeps "No use recorded since ..." true.
       \Civi::log()->warning('apikeytab: the date key use recording began could not be saved: {cause}', ['cause' => get_class($e) . ': ' . $e->getMessage()]);
     }
   }

@@ -360,6 +360,9 @@ namespace ApiKeyTabTests {
 
     public static ?\Throwable $activityCreateFailure = NULL;
 
+    /** @var ?\Throwable what Civi::settings()->set() throws (core's, for a setting its metadata lacks) */
+    public static ?\Throwable $settingsSetFailure = NULL;
+
     public static ?\Throwable $contactGetFailure = NULL;
 
     /** @var ?callable runs inside Activity.create, as other listeners of the activity's hooks would */
@@ -439,6 +442,7 @@ namespace ApiKeyTabTests {
       self::$activities = [];
       self::$activityGetFailure = NULL;
       self::$activityCreateFailure = NULL;
+      self::$settingsSetFailure = NULL;
       self::$contactGetFailure = NULL;
       self::$duringActivityCreate = NULL;
       self::$log = [];
@@ -477,6 +481,9 @@ namespace ApiKeyTabTests {
     }
 
     public function set(string $name, $value): self {
+      if (World::$settingsSetFailure) {
+        throw World::$settingsSetFailure;
+      }
       World::$settings[$name] = $value;
       return $this;
     }

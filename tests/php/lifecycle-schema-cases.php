@@ -24,6 +24,7 @@ namespace {
   use Civi\Api4\ApiKeyRecord;
   use Civi\ApiKeyTab\Lifecycle\KeyRecordLogging;
   use Civi\ApiKeyTab\Lifecycle\KeyRecords;
+  use Civi\ApiKeyTab\Lifecycle\TabFacts;
   use Civi\ApiKeyTab\Lifecycle\TrackingStart;
   use Civi\Core\Event\GenericHookEvent;
   use Civi\Core\Service\AutoSubscriber;
@@ -146,6 +147,25 @@ namespace {
       same(NOW, rowOf(ALICE)['last_used_date'], 'the row recorded since is kept');
       same(NOW, TrackingStart::get(), 'recording began on the first run');
       expect(str_contains(Database::$statements[count(Database::$statements) - 1][0], 'CREATE TABLE IF NOT EXISTS'), 'only IF NOT EXISTS');
+    },
+
+    'upgrade from 1.0.0 that cannot save the date (stale settings metadata): the table is made, and the first read saves it, so an old key reads "No use recorded since", never "Never used"' => function (): void {
+      site([ALICE => ALICE_KEY], FALSE);
+      World::$settingsSetFailure = new RuntimeException('Unknown setting apikeytab_usage_since');
+      same(TRUE, (new CRM_ApiKeyTab_Upgrader())->upgrade_1100(), 'the upgrade still succeeds');
+      expect(Database::hasTable('civicrm_apikeytab_key'), 'table created');
+      same(NULL, TrackingStart::get(), 'no date saved');
+      same(1, count(array_filter(World::$log, fn($entry) => $entry[0] === 'warning')), 'a warning');
+      // A page view while the setting still cannot be written: no date, tried again next time.
+      same(NULL, TabFacts::forContact(ALICE, ALICE_KEY, TRUE)['usage_since'], 'usage_since while it cannot be saved');
+      // After the caches are rebuilt, the first read saves the date.
+      World::$settingsSetFailure = NULL;
+      World::$now = '2026-12-02 09:00:00';
+      $facts = TabFacts::forContact(ALICE, ALICE_KEY, TRUE);
+      same([NULL, '2026-12-02 09:00:00'], [$facts['last_used'], $facts['usage_since']], 'last_used, usage_since');
+      same('2026-12-02 09:00:00', TrackingStart::get(), 'saved');
+      World::$now = '2026-12-03 09:00:00';
+      same('2026-12-02 09:00:00', TabFacts::forContact(ALICE, ALICE_KEY, TRUE)['usage_since'], 'kept on later reads');
     },
 
     'uninstall drops the table' => function (): void {

@@ -163,6 +163,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     'info.xml names CRM_ApiKeyTab_Upgrader, a CRM_Extension_Upgrader_Base with the one revision 1100',
     'install creates the table; after install, the date recording began is kept',
     'upgrade from 1.0.0: upgrade_1100 creates the table; run again, it changes nothing',
+    'upgrade from 1.0.0 that cannot save the date (stale settings metadata): the table is made, and the first read saves it, so an old key reads "No use recorded since", never "Never used"',
     'uninstall drops the table',
     'detailed logging leaves the table out (hook_civicrm_alterLogTables), and only it',
     'APIv4 ApiKeyRecord: a DAOEntity read with "administer CiviCRM" or "edit api keys", written directly by administrators only; setExpiry also "edit own api keys"',

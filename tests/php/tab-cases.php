@@ -15,6 +15,8 @@ const TEMPLATE = ROOT . '/templates/apikeytab/ApiKeyTab.tpl';
 const BINDINGS = ['contact_id', 'has_key', 'can_view', 'key_hint', 'last_change', 'can_edit', 'in_trash', 'site_time', 'lifecycle', 'token'];
 /** Nothing recorded about the key (no row in civicrm_apikeytab_key), no expiry settings: tests/php/lifecycle-tab-cases.php covers the rest. */
 const UNRECORDED = ['last_used' => NULL, 'usage_since' => NULL, 'expires' => NULL, 'policy' => ['default_days' => NULL, 'max_days' => NULL, 'notice_days' => 7]];
+/** When the site began recording key use (TrackingStart, saved at install). */
+const TRACKING_SINCE = '2026-11-20 10:00:00';
 /** An administrator as core sets one up: every permission, so also edit access to every contact. */
 const ADMIN_PERMISSIONS = ['administer CiviCRM', 'edit all contacts'];
 /** The site's clock and formats (core's defaults for dateformatDatetime and dateformatTime). */
@@ -38,6 +40,7 @@ function site(array $permissions, $loggedInContactId, array $apiKeys): void {
   World::$settings['dateformatTime'] = SITE_TIME['time_format'];
   World::$locale = SITE_TIME['locale'];
   World::$now = SITE_TIME['now'];
+  World::$settings['apikeytab_usage_since'] = TRACKING_SINCE;
 }
 
 /**
@@ -80,7 +83,8 @@ function fullTab(int $contactId, bool $hasKey, bool $canView, ?string $hint, ?ar
     'can_edit' => $canEdit,
     'in_trash' => $inTrash,
     'site_time' => SITE_TIME,
-    'lifecycle' => UNRECORDED,
+    // A key without a row (these sites have none): its use is known since recording began.
+    'lifecycle' => $hasKey ? array_replace(UNRECORDED, ['usage_since' => TRACKING_SINCE]) : UNRECORDED,
     // None of these viewers has "generate any authx credential": tests/php/token-cases.php has those.
     'token' => NULL,
   ];

@@ -46,7 +46,7 @@ class TabFacts {
     // Unknown beginnings (no row, or a row started at a first use): use is known only since the
     // extension began recording it.
     if ($row === NULL || $row['set_date'] === NULL) {
-      $facts['usage_since'] = TrackingStart::get();
+      $facts['usage_since'] = TrackingStart::since();
     }
     $facts['expires'] = $row['expires_date'] ?? NULL;
     return $facts;
