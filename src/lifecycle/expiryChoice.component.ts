@@ -1,7 +1,7 @@
 import { ts } from '../shared/translate';
 import type { ExpiryChoice } from './expiryChoice';
 
-// usage: <crm-api-key-expiry choice="$ctrl.expiry" name="'new'" contact-id="$ctrl.contactId"></crm-api-key-expiry>
+// usage: <crm-api-key-expiry choice="$ctrl.expiry" name="'new'" contact-id="$ctrl.contactId" busy="!!$ctrl.busy"></crm-api-key-expiry>
 //
 // The "Expires" select and, for "On a date…", its date field. The choice object belongs to the
 // tab, which reads it when the user acts; this component only shows it and lets the user set it.
@@ -12,6 +12,8 @@ export class ExpiryChoiceController {
   /** Tells the ids of the two places it appears apart (a new key, Change expiry). */
   name!: string;
   contactId!: number;
+  /** The tab is busy (saving, confirming…): the choice cannot change meanwhile. */
+  busy?: boolean;
 
   constructor(private readonly $scope: angular.IScope & { ts?: Translate }) {}
 
@@ -26,6 +28,6 @@ export class ExpiryChoiceController {
 
 export const expiryChoiceComponent: angular.IComponentOptions = {
   templateUrl: '~/crmApiKey/expiryChoice.html',
-  bindings: { choice: '<', name: '<', contactId: '<' },
+  bindings: { choice: '<', name: '<', contactId: '<', busy: '<' },
   controller: ExpiryChoiceController,
 };

@@ -38,9 +38,7 @@ export class ExpiryChoice {
   /** The date field's model, used when option is 'date'. */
   date: Date | null = null;
   error = '';
-  /** The date field's bounds, 'YYYY-MM-DD': today, and today + the site's maximum. */
-  readonly min: string;
-  readonly max: string | null;
+  private readonly maxDays: number | null;
 
   /**
    * @param current for Change expiry: the key's present end (raw), preselected as a date; null
@@ -52,8 +50,7 @@ export class ExpiryChoice {
     current?: string | null,
   ) {
     const maxDays = positive(policy.max_days);
-    this.min = clock.now().slice(0, 10);
-    this.max = maxDays === null ? null : clock.addDays(this.min, maxDays);
+    this.maxDays = maxDays;
     const labels: Record<ExpiryOption, string> = {
       never: ts('Never'),
       30: ts('30 days'),
@@ -80,6 +77,16 @@ export class ExpiryChoice {
     if (this.option === 'date' && days !== null) this.date = dateOf(clock.addDays(this.min, days));
   }
 
+  /** The date field's lower bound, 'YYYY-MM-DD': the site's today, read when asked (a page may stay open past midnight). */
+  get min(): string {
+    return this.clock.now().slice(0, 10);
+  }
+
+  /** The date field's upper bound: today + the site's maximum; null without a maximum. */
+  get max(): string | null {
+    return this.maxDays === null ? null : this.clock.addDays(this.min, this.maxDays);
+  }
+
   /** What to send for the choice made, or null with `error` saying what to fix (then nothing may be sent). */
   request(): ExpiryRequest | null {
     this.error = '';
@@ -89,14 +96,15 @@ export class ExpiryChoice {
       return { params: { expiresIn: days }, day: this.clock.addDays(this.min, days), never: false };
     }
     const day = dayOf(this.date);
+    const { min, max } = this;
     if (day === null) {
       this.error = ts('Choose a date, or another option.');
-    } else if (day < this.min) {
+    } else if (day < min) {
       this.error = ts('This date has passed.');
-    } else if (this.max !== null && day > this.max) {
+    } else if (max !== null && day > max) {
       this.error = ts('This site allows keys for %1 days at most: choose %2 or earlier.', {
         1: this.policy.max_days,
-        2: formatDay(this.clock, this.max),
+        2: formatDay(this.clock, max),
       });
     }
     return this.error ? null : { params: { expiresOn: day as string }, day, never: false };

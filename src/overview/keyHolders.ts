@@ -12,6 +12,8 @@ export interface KeyHolder {
   lastChanged: string | null;
   /** The contact is in the trash; its key still authenticates (wire 35). */
   inTrash: boolean;
+  /** The contact has a row in the key table; false: its key is older than the extension (or was set around it), so no use was recorded. */
+  recorded: boolean;
   /** From the key's ApiKeyRecord (null: never used, no end, or no record yet); raw site-local dates. */
   lastUsed: string | null;
   lastUsedIp: string | null;
@@ -35,6 +37,8 @@ export function keyHolderQuery(offset: number, pageSize: number, order: KeyHolde
       'is_deleted',
       'RIGHT(api_key, 4) AS key_hint',
       'MAX(activity.activity_date_time) AS last_changed',
+      // Null without a row: then "not recorded", not "Never used".
+      'key_record.id',
       'key_record.last_used_date',
       'key_record.last_used_ip',
       'key_record.expires_date',
@@ -75,6 +79,7 @@ export function listKeyHolders(crmApi4: CrmApi4, offset: number, pageSize: numbe
           hint: String(record.key_hint ?? ''),
           lastChanged: typeof record.last_changed === 'string' ? record.last_changed : null,
           inTrash: record.is_deleted === true,
+          recorded: record['key_record.id'] !== null && record['key_record.id'] !== undefined,
           lastUsed: text(record['key_record.last_used_date']),
           lastUsedIp: text(record['key_record.last_used_ip']),
           expires: text(record['key_record.expires_date']),

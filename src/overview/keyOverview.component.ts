@@ -62,8 +62,9 @@ export class KeyOverviewController {
     return row.lastChanged === null ? '' : this.clock.formatDateTime(row.lastChanged);
   }
 
-  /** "Last used 3 days ago (<date>)", or "Never used" (also for a key the record has not seen yet). */
+  /** "Last used 3 days ago (<date>)", "Never used", or "not recorded" for a key without a record (older than the extension). */
   lastUsedText(row: KeyHolder): string {
+    if (!row.recorded) return ts('not recorded');
     return lastUsedText({ last_used: row.lastUsed ? { date: row.lastUsed, ip: null } : null, expires: null, policy: { default_days: null, max_days: null } }, this.clock);
   }
 

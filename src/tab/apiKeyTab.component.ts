@@ -17,7 +17,7 @@ import { expiresText, formatDay, hasExpired, lastUsedText, type Lifecycle } from
 type Busy = 'saving' | 'loading' | 'checking' | 'confirming';
 
 /** A control to give focus to after an action; matches the partial's data-focus attributes. */
-type FocusTarget = 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry' | 'save-expiry';
+type FocusTarget = 'status' | 'generate' | 'show' | 'hide' | 'copy' | 'test' | 'regenerate' | 'revoke' | 'enter' | 'key' | 'typed-key' | 'expires' | 'expires-on' | 'change-expiry' | 'save-expiry';
 
 interface LastChange {
   date: string;
@@ -76,9 +76,6 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   /** Turns on the "still waiting" text if a save takes longer than 10 s. */
   private slowNotice?: angular.IPromise<void>;
 
-  /** The full key as last known to this tab (never in the DOM while masked), to notice changes made elsewhere. */
-  private knownKey: string | null = null;
-
   constructor(
     $scope: angular.IScope & { ts?: Translate },
     $element: JQLite,
@@ -115,6 +112,9 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
 
   $onDestroy(): void {
     this.$timeout.cancel(this.slowNotice);
+    // Nothing of a key outlives the tab.
+    this.shownKey = null;
+    this.typedKey = '';
   }
 
   /** The curl example: with the real key only while it is on screen. */
@@ -187,7 +187,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.shownKey = null;
     this.isNewKey = false;
     this.statusText = '';
-    this.focus(this.canView ? 'show' : 'regenerate');
+    // Show key for viewers who may read keys; else Regenerate key, unless they may not change it either.
+    this.focus(this.canView ? 'show' : this.mayChange ? 'regenerate' : 'status');
   }
 
   copy(): void {
@@ -213,9 +214,12 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
   }
 
   get expiresText(): string {
-    const ended = this.endState === 'ended' && !hasExpired(this.lifecycle?.expires, this.clock);
-    if (!this.keyIsSet || this.endState === 'unknown' || !(this.lifecycle || ended)) return '';
-    return ended ? ts('Expired') : expiresText(this.lifecycle?.expires, this.clock);
+    if (!this.keyIsSet || this.endState === 'unknown') return '';
+    const expires = this.lifecycle?.expires;
+    // authx called it expired before its known end (or with no end known): no date to name.
+    if (this.endState === 'ended' && !hasExpired(expires, this.clock)) return ts('Expired');
+    if (!this.lifecycle) return '';
+    return expiresText(expires, this.clock);
   }
 
   get isExpired(): boolean {
@@ -296,7 +300,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.pendingExpiry = null;
     if (key === null || !this.lifecycle) return;
     const policy = this.lifecycle.policy;
-    // The server gives every new key no end, or the site's maximum.
+    // The server gives every new key no end, or the site's maximum: what
+    // Policy::expiryForKeySetElsewhere() in Civi/ApiKeyTab/Lifecycle/Policy.php computes; setExpiry then sets the chosen end.
     const maxDays = policy.max_days && policy.max_days > 0 ? policy.max_days : null;
     this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null, expires: maxDays ? this.clock.addDays(this.clock.now(), maxDays) : null };
     if (!request || request.never) return;
@@ -384,13 +389,21 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     });
   }
 
-  /** What the tab now knows to be the key, from its own save or a fetch. */
-  private remember(key: string | null): void {
-    this.keyIsSet = key !== null;
-    this.knownKey = key;
+  /**
+   * What the tab now knows of the key, from its own save, a fetch or an altered save: its last 4
+   * characters (null: no key). The full key is kept only while on screen (shownKey).
+   */
+  private rememberHint(hint: string | null): void {
+    this.keyIsSet = hint !== null;
     this.endState = null;
-    this.hint = key !== null && this.canView ? key.slice(-4) : null;
-    CRM.tabHeader.updateCount('#tab_apikey', key === null ? 0 : 1);
+    this.hint = hint !== null && this.canView ? hint : null;
+    CRM.tabHeader.updateCount('#tab_apikey', hint === null ? 0 : 1);
+  }
+
+  /** The key now is not the one the page spoke of: its use and end are not known here. */
+  private forgetOldKeyLifecycle(): void {
+    this.endState = 'unknown';
+    if (this.lifecycle) this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null, expires: null };
   }
 
   /** One Contact.update; the tab changes only once CiviCRM has echoed back exactly what was sent. */
@@ -403,13 +416,13 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
       .saveKey(this.contactId, key)
       .then(
         () => {
-          this.remember(key);
+          this.rememberHint(lastFour(key));
           this.shownKey = key;
           this.isNewKey = key !== null;
           this.isEnteringKey = false;
           this.typedKey = '';
           // Shown at once, without asking the server; the page brings the recorded date next time.
-          this.lastChange = { date: ts('just now'), by: ts('you') };
+          this.lastChange = { date: this.clock.now(), by: ts('you') };
           if (key === null) {
             this.statusText = ts('Key revoked. Anything using it can no longer log in.');
             this.focus('generate');
@@ -449,8 +462,11 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
           if (key !== null && startedFrom === 'show') {
             this.shownKey = key;
             this.focus('hide');
+          } else if (key !== null) {
+            this.focus(startedFrom);
           } else {
-            this.focus(key === null ? 'generate' : startedFrom);
+            // Removed: Generate key, or for a viewer who may not change the key, the notice itself.
+            this.focus(this.mayChange ? 'generate' : 'status');
           }
         } else {
           use(key);
@@ -460,17 +476,16 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     );
   }
 
-  /** The fetched key wins over what the tab believed; says so when they differ. */
+  /**
+   * The fetched key wins over what the tab believed; says so when they differ. The tab keeps no
+   * full key off screen, so a change is told by the last 4 characters (a new key with the same
+   * four, about 1 in 15 million, goes unnoticed).
+   */
   private noticeChangeElsewhere(key: string | null): boolean {
-    const changed =
-      key === null
-        ? this.keyIsSet
-        : !this.keyIsSet || (this.knownKey !== null ? key !== this.knownKey : this.hint !== null && key.slice(-4) !== this.hint);
-    if (!changed) {
-      this.knownKey = key;
-      return false;
-    }
-    this.remember(key);
+    const changed = key === null ? this.keyIsSet : !this.keyIsSet || (this.hint !== null && key.slice(-4) !== this.hint);
+    if (!changed) return false;
+    this.rememberHint(lastFour(key));
+    this.forgetOldKeyLifecycle();
     this.isNewKey = false;
     this.statusText =
       key === null
@@ -515,15 +530,18 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.failure = failureFrom(stored === undefined ? summary : ts('The key was not saved as sent.'), error);
     if (stored !== undefined) {
       // The server changed the key after all, to a value nobody asked for: show what it holds.
-      this.remember(stored);
-      this.endState = 'unknown';
-      if (this.lifecycle) this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null };
-      this.knownKey = null;
+      this.rememberHint(stored);
+      this.forgetOldKeyLifecycle();
       this.shownKey = null;
       this.isNewKey = false;
     }
     this.focus(returnFocus);
   }
+}
+
+/** The last 4 characters of a key, all the tab keeps of it once it is off screen. */
+function lastFour(key: string | null): string | null {
+  return key === null ? null : key.slice(-4);
 }
 
 export const apiKeyTabComponent: angular.IComponentOptions = {

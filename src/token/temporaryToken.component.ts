@@ -70,20 +70,20 @@ export class TemporaryTokenController extends SecretPanel<'creating', FocusTarge
           this.endsAt = exp * 1000;
           this.isChoosing = false;
           this.example = curlExample(frontUrl('civicrm/ajax/api4/Contact/get'), jwt);
-          this.ticker = this.$interval(() => this.tick(), 1000);
+          // Outside AngularJS's digest: a page-wide digest only when the text shown changes (once a minute) or the token ends.
+          this.ticker = this.$interval(() => this.tick() && this.$scope.$apply(), 1000, 0, false);
           this.tick();
-          if (this.jwt) {
-            this.statusText = ts('Token created. Copy it now: it is shown only once.');
-            this.focus('token-token');
-          }
+          if (this.jwt === null) return; // already past exp
+          this.statusText = ts('Token created. Copy it now: it is shown only once.');
+          this.focus('token-token');
         },
         (reason: TokenFailure) => {
           this.failure = {
             summary: ts('No token was created.'),
-            // CiviCRM names the missing signing key only to debug users: others get a generic 500,
-            // which may be that only while the page does not know the site has one.
+            // CiviCRM names the missing signing key only to debug users; Create token is offered
+            // only when the page says the site has one, so a generic 500 is a plain server failure.
             detail:
-              reason === 'noSigningKey' || (reason === 'server' && this.token?.signing !== true)
+              reason === 'noSigningKey'
                 ? ts('The server failed. If the site has no signing key, an administrator must add CIVICRM_SIGN_KEYS to civicrm.settings.php.')
                 : failureMessage(reason),
           };
@@ -130,18 +130,22 @@ export class TemporaryTokenController extends SecretPanel<'creating', FocusTarge
     this.focus('token-open');
   }
 
-  private tick(): void {
+  /** Refreshes the countdown; true when what is shown changed (the minutes left, or the end). */
+  private tick(): boolean {
     const ms = this.endsAt - Date.now();
     if (ms <= 0) {
       this.forget();
       this.statusText = ts('The temporary token has ended.');
-      return;
+      return true;
     }
     // Minutes left, counted up: a fresh 15-minute token says 15, its last minute 1.
     const left = Math.ceil(ms / 60_000);
     const relative =
       left < 60 ? ts('in %1 min', { 1: left }) : ts('in %1 h %2 min', { 1: Math.floor(left / 60), 2: left % 60 });
-    this.untilText = ts('Valid until %1, %2.', { 1: this.endTime, 2: relative });
+    const untilText = ts('Valid until %1, %2.', { 1: this.endTime, 2: relative });
+    if (untilText === this.untilText) return false;
+    this.untilText = untilText;
+    return true;
   }
 
   /** Gone from the page and from memory: the field, the example and the countdown. */

@@ -416,7 +416,7 @@ describe('the settings page (civicrm/admin/setting/apikeytab)', () => {
 
 describe("the overview's join on ApiKeyRecord", () => {
   const query = (orderBy: Record<string, 'ASC' | 'DESC'>, join: unknown[] = [['ApiKeyRecord AS key_record', 'LEFT', ['key_record.contact_id', '=', 'id']]]) => ({
-    select: ['id', 'key_record.last_used_date', 'key_record.last_used_ip', 'key_record.expires_date'],
+    select: ['id', 'key_record.id', 'key_record.last_used_date', 'key_record.last_used_ip', 'key_record.expires_date'],
     join,
     where: [['api_key', 'IS NOT EMPTY']],
     orderBy,
@@ -433,9 +433,9 @@ describe("the overview's join on ApiKeyRecord", () => {
     expect(firstUsed).toBeGreaterThan(0);
     expect(dates.slice(firstUsed).every((date) => date !== null)).toBe(true);
     expect(dates.slice(firstUsed)).toEqual([...dates.slice(firstUsed)].sort());
-    // Contact 8's key predates the extension: no row, all NULL.
-    expect(values.find((value) => value.id === 8)).toEqual({ id: 8, 'key_record.last_used_date': null, 'key_record.last_used_ip': null, 'key_record.expires_date': null });
-    expect(values.find((value) => value.id === 7)).toMatchObject({ 'key_record.last_used_ip': '203.0.113.7' });
+    // Contact 8's key predates the extension: no row, all NULL (the overview says "not recorded").
+    expect(values.find((value) => value.id === 8)).toEqual({ id: 8, 'key_record.id': null, 'key_record.last_used_date': null, 'key_record.last_used_ip': null, 'key_record.expires_date': null });
+    expect(values.find((value) => value.id === 7)).toMatchObject({ 'key_record.id': expect.any(Number), 'key_record.last_used_ip': '203.0.113.7' });
   });
 
   it('orders by the end too, beside the activity join of the overview', async () => {

@@ -100,3 +100,23 @@ describe('what a choice sends', () => {
     expect(choice.describe(choice.request()!)).toBe('The key will no longer expire.');
   });
 });
+
+describe('a page left open past midnight', () => {
+  it('the bounds and the checks follow the site\'s today, not the day the page opened', () => {
+    // The site is 15 h 30 min ahead of the browser's UTC (a whole quarter hour, as zones are).
+    let browserNow = Date.parse('2026-12-01T08:29:00Z');
+    const clock = new time.SiteClock({ ...site, now: '2026-12-01 23:59:00' }, () => browserNow);
+    const choice = new mod.ExpiryChoice({ default_days: 30, max_days: 90 }, clock);
+    expect([choice.min, choice.max]).toEqual(['2026-12-01', '2027-03-01']);
+    browserNow += 2 * 60_000;
+    expect([choice.min, choice.max]).toEqual(['2026-12-02', '2027-03-02']);
+    choice.option = 'date';
+    choice.date = day('2026-12-01');
+    expect(choice.request()).toBeNull();
+    expect(choice.error).toBe('This date has passed.');
+    choice.date = day('2027-03-02');
+    expect(choice.request()?.params).toEqual({ expiresOn: '2027-03-02' });
+    choice.option = '30';
+    expect(choice.request()?.day).toBe('2027-01-01');
+  });
+});

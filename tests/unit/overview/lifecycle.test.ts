@@ -49,7 +49,7 @@ describe('the overview\'s use and expiry columns', () => {
     expect(page.civi.calls).toHaveLength(1);
     const { params } = page.civi.calls[0];
     expect(params.join).toContainEqual(['ApiKeyRecord AS key_record', 'LEFT', ['id', '=', 'key_record.contact_id']]);
-    expect(params.select).toEqual(expect.arrayContaining(['key_record.last_used_date', 'key_record.last_used_ip', 'key_record.expires_date']));
+    expect(params.select).toEqual(expect.arrayContaining(['key_record.id', 'key_record.last_used_date', 'key_record.last_used_ip', 'key_record.expires_date']));
     expect(params.orderBy).toEqual({ sort_name: 'ASC', id: 'ASC' });
   });
 
@@ -61,6 +61,14 @@ describe('the overview\'s use and expiry columns', () => {
     const never = cell(page, 'Integration 11', 'crm-apikey-last-used');
     expect(never.textContent!.trim()).toBe('Never used');
     expect(never.querySelector('small')).toBeNull();
+  });
+
+  it('Last used of a key with no record (older than the extension): "not recorded", as the tab says no use was recorded, not "Never used"', async () => {
+    const civi = site();
+    civi.unrecorded.add(14);
+    page = await open(civi, {}, 10);
+    expect(cell(page, 'Integration 14', 'crm-apikey-last-used').textContent!.trim()).toBe('not recorded');
+    expect(cell(page, 'Integration 11', 'crm-apikey-last-used').textContent!.trim()).toBe('Never used');
   });
 
   it('Expires: the end, expired keys marked, keys without an end', async () => {

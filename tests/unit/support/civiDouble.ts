@@ -56,6 +56,8 @@ export class CiviDouble {
   siteNow = '2026-12-01 08:30:00';
   /** Last use per contact (ApiKeyRecord.last_used_date / last_used_ip), as the overview's join reads it. */
   readonly lastUsed = new Map<number, { date: string; ip: string | null }>();
+  /** Contacts whose key has no ApiKeyRecord row (older than the extension): the join answers null for all of key_record. */
+  readonly unrecorded = new Set<number>();
   loggedInContactId = 2;
   permissions = new Set<Permission>(['administer CiviCRM']);
   private faults: Fault[] = [];
@@ -135,6 +137,7 @@ export class CiviDouble {
         if (select.includes('RIGHT(api_key, 4) AS key_hint') && this.canReadKeys) record.key_hint = key && key.slice(-4);
         if (select.includes('MAX(activity.activity_date_time) AS last_changed')) record.last_changed = this.lastChanged.get(id) ?? null;
         // The LEFT JOIN of ApiKeyRecord AS key_record: null where the contact has no record.
+        if (select.includes('key_record.id')) record['key_record.id'] = this.unrecorded.has(id) ? null : 1000 + id;
         if (select.includes('key_record.last_used_date')) record['key_record.last_used_date'] = this.lastUsed.get(id)?.date ?? null;
         if (select.includes('key_record.last_used_ip')) record['key_record.last_used_ip'] = this.lastUsed.get(id)?.ip ?? null;
         if (select.includes('key_record.expires_date')) record['key_record.expires_date'] = this.expiries.get(id) ?? null;

@@ -63,13 +63,14 @@ describe('Generate key', () => {
 });
 
 describe('the last change', () => {
-  it('follows the tab\'s own actions at once, without another request', async () => {
-    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
-    expect(tab.text()).toContain('Last changed 2026-11-01 09:00 by Sam Staffer');
+  it('follows the tab\'s own actions at once, without another request: the site\'s now, by you', async () => {
+    const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:30:00' };
+    tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', siteTime, lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
+    expect(tab.text()).toContain('Last changed November 1st, 2026 9:00 AM by Sam Staffer');
     await tab.click('Revoke key');
     tab.crm.answerConfirm('yes');
     await tab.settle();
-    expect(tab.text()).toContain('Last changed just now by you');
+    expect(tab.element.querySelector('.crm-apikey-last-change')?.textContent?.trim()).toMatch(/^Last changed December 1st, 2026 8:3\d AM by you$/);
     expect(tab.civi.calls).toHaveLength(1);
   });
 

@@ -326,7 +326,7 @@ describe('Change expiry', () => {
     expect(tab.buttons()).toContain('Save');
   });
 
-  it('self-service users change their own key\'s end under the same limits', async () => {
+  it('self-service users are offered the choices within the site\'s maximum, and change their own key\'s end', async () => {
     const bindings = withKey({ contactId: 5, canView: false, keyHint: null });
     tab = await mountTab(bindings);
     tab.civi.keys.set(5, 'selfkeyselfkeyselfkeyselfkey1234');

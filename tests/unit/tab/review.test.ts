@@ -89,7 +89,7 @@ describe('a key that just worked has been used', () => {
 });
 
 describe('Change expiry while logged out', () => {
-  it('says the session may have expired, and keeps focus on Save while saving', async () => {
+  it('says the session may have expired, and gives focus back to the Expires choice', async () => {
     tab = await mountTab(withKey());
     await tab.click('Change expiry');
     tab.button('Save').click();
@@ -98,6 +98,7 @@ describe('Change expiry while logged out', () => {
     tab.crm.answerConfirm('yes');
     await tab.settle();
     expect(tab.alert()).toBe('The expiry was not changed. Your session may have expired. Reload the page.');
+    expect(document.activeElement).toBe(tab.field('Expires'));
   });
 
   it('Save stays focusable (aria-disabled, not disabled) while it saves', async () => {

@@ -143,6 +143,28 @@ describe('the countdown and the end', () => {
     expect(tab.tokenStatus()).toBe('The temporary token has ended.');
   });
 
+  it('the countdown runs no page-wide digest while the text shown stays the same: one when it changes, one at the end', async () => {
+    tab = await mountWithToken({ signing: true });
+    await tab.create(900);
+    const $rootScope: angular.IRootScopeService = tokenController(tab).$scope.$root;
+    let digests = 0;
+    $rootScope.$watch(() => {
+      digests++;
+    });
+    // 59 ticks of "in 15 min".
+    await tab.elapse(59_000);
+    expect(digests).toBe(0);
+    await tab.elapse(1000);
+    expect(digests).toBeGreaterThan(0);
+    expect(tab.tokenText()).toContain('Valid until 13:50, in 14 min.');
+    digests = 0;
+    await tab.elapse(59_000);
+    expect(digests).toBe(0);
+    await tab.elapse(13 * 60_000 + 1000);
+    expect(tab.tokenField()).toBeNull();
+    expect(tab.tokenStatus()).toBe('The temporary token has ended.');
+  });
+
   it('a site clock without a page time falls back to the browser clock and still ends on time', async () => {
     tab = await mountWithToken({ signing: true }, new TokenDouble(), null);
     await tab.create(900);
