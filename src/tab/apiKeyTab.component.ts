@@ -300,8 +300,8 @@ export class ApiKeyTabController extends SecretPanel<Busy, FocusTarget> {
     this.pendingExpiry = null;
     if (key === null || !this.lifecycle) return;
     const policy = this.lifecycle.policy;
-    // The server gives every new key no end, or the site's maximum: what
-    // Policy::expiryForKeySetElsewhere() in Civi/ApiKeyTab/Lifecycle/Policy.php computes; setExpiry then sets the chosen end.
+    // Until setExpiry answers, the end the server gave the new key: now + the site's maximum, or
+    // none. This copies Policy::expiryForKeySetElsewhere() (Civi/ApiKeyTab/Lifecycle/Policy.php).
     const maxDays = policy.max_days && policy.max_days > 0 ? policy.max_days : null;
     this.lifecycle = { ...this.lifecycle, last_used: null, usage_since: null, expires: maxDays ? this.clock.addDays(this.clock.now(), maxDays) : null };
     if (!request || request.never) return;
