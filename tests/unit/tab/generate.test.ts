@@ -1,9 +1,12 @@
 // Generate, Hide, Regenerate, Revoke: the happy paths, one request each.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
-afterEach(() => tab?.destroy());
+afterEach(() => {
+  tab?.destroy();
+  vi.useRealTimers();
+});
 
 function sentKey(tab: MountedTab, write = -1): string | null {
   return tab.civi.writes.at(write)!.params.values.api_key;
@@ -64,6 +67,9 @@ describe('Generate key', () => {
 
 describe('the last change', () => {
   it('follows the tab\'s own actions at once, without another request: the site\'s now, by you', async () => {
+    // The browser's clock 10 s after the page's site time: SiteClock takes the offset as a whole
+    // quarter hour, so "now" is 08:30:10 whatever the real time of the run.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T08:30:10Z') });
     const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:30:00' };
     tab = await mountTab({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', siteTime, lastChange: { date: '2026-11-01 09:00:00', by: 'Sam Staffer' } });
     expect(tab.text()).toContain('Last changed November 1st, 2026 9:00 AM by Sam Staffer');

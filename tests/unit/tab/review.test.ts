@@ -8,6 +8,7 @@ let tab: MountedTab;
 afterEach(() => {
   tab?.destroy();
   vi.unstubAllGlobals();
+  vi.useRealTimers();
 });
 
 const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:30:00' };
@@ -73,6 +74,9 @@ describe('Change expiry and Enter a key exclude the other changes', () => {
 
 describe('a key that just worked has been used', () => {
   it('after a successful Test key: "Last used today (<now>)", without an address', async () => {
+    // The browser's clock 10 s after the page's site time (08:30:00 in withKey()): SiteClock takes
+    // the offset as a whole quarter hour, so "now" is 08:30:10 whatever the real time of the run.
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-12-01T08:30:10Z') });
     authx(200, '{"contact_id":2,"user_id":1,"flow":"xheader","cred":"api_key"}');
     tab = await mountTab(withKey());
     expect(lastUsedLine(tab)).toBe('Never used');
