@@ -1,8 +1,9 @@
-// Defects of the second review: the full key kept in memory off screen, the old key's lines after
-// a change elsewhere, focus sent to controls that are not there, the Expires choice while busy.
+// The full key leaves memory once it leaves the screen; a key changed elsewhere brings none of the
+// old key's lines; focus goes to controls that are there; the Expires choice waits while busy.
 import 'angular';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountTab, type MountedTab, type TabBindings } from '../support/mount';
+import { lifecycle, withKey } from '../support/lifecycleFixtures';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 const KEY = 'adminkeyadminkeyadminkeyadminkey';
@@ -12,15 +13,6 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:30:00' };
-const lifecycle = (over: Record<string, unknown> = {}) => ({
-  last_used: null,
-  usage_since: null,
-  expires: '2026-12-31 08:30:00',
-  policy: { default_days: 365, max_days: 365, notice_days: 7 },
-  ...over,
-});
-const withKey = (over: Partial<TabBindings> = {}): TabBindings => ({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', siteTime, lifecycle: lifecycle(), ...over });
 
 /** The tab's controller (AngularJS keeps it on the element). */
 const controller = (mounted: MountedTab): any => angular.element(mounted.element).controller('crmApiKeyTab');

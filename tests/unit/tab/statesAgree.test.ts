@@ -1,7 +1,9 @@
-// Defects a reviewer found in Chromium: stale expiry on Test key, exclusive forms, the last use of
-// a tested key, failure wording and focus of Change expiry, an altered save's lines, the guard text.
+// What the tab shows agrees with what just happened: a key refused as expired, the forms that
+// exclude each other, the last use of a tested key, Change expiry logged out, an altered save's
+// lines, the guard text.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { mountTab, type MountedTab, type TabBindings } from '../support/mount';
+import { lifecycle, siteTime, withKey } from '../support/lifecycleFixtures';
+import { mountTab, type MountedTab } from '../support/mount';
 
 let tab: MountedTab;
 
@@ -11,15 +13,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const siteTime = { format: '%B %E%f, %Y %l:%M %P', time_format: '%l:%M %P', locale: 'en_US', now: '2026-12-01 08:30:00' };
-const lifecycle = (over: Record<string, unknown> = {}) => ({
-  last_used: null,
-  usage_since: null,
-  expires: '2026-12-31 08:30:00',
-  policy: { default_days: 365, max_days: 365, notice_days: 7 },
-  ...over,
-});
-const withKey = (over: Partial<TabBindings> = {}): TabBindings => ({ contactId: 2, hasKey: true, canView: true, keyHint: 'nkey', siteTime, lifecycle: lifecycle(), ...over });
 const expiresLine = (t: MountedTab) => t.element.querySelector('.crm-apikey-expires');
 const lastUsedLine = (t: MountedTab) => t.element.querySelector('.crm-apikey-last-used')?.textContent?.trim();
 const authx = (status: number, body: string) => vi.stubGlobal('fetch', vi.fn(() => Promise.resolve(new Response(body, { status }))));
