@@ -1,5 +1,5 @@
-// Defects a reviewer found in the demo, each against what the extension's PHP does on a real
-// CiviCRM (Civi/ApiKeyTab/, managed/MessageTemplate.mgd.php) and what core answers (wire/, authx):
+// The demo's expiry job, reminder, controls and token ttl, each against what the extension's PHP
+// does on a real CiviCRM (Civi/ApiKeyTab/, managed/MessageTemplate.mgd.php) and what core answers (wire/, authx):
 // the job's revoke is the domain organization's, the reminder is the template's, the demo's own
 // lifecycle controls are the administrator's, AuthxCredential.create takes ttl as core does.
 import { readFileSync } from 'node:fs';
