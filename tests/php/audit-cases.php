@@ -413,7 +413,7 @@ $cases = [
   'managed/ActivityType.mgd.php declares the activity type as an OptionValue' => function (): void {
     given([], NULL, []);
     $records = require ROOT . '/managed/ActivityType.mgd.php';
-    same(1, count($records), 'records');
+    same(2, count($records), 'records (the key changes, then the tokens)');
     $record = $records[0];
     same(['name', 'entity', 'cleanup', 'update', 'params'], array_keys($record), 'keys of the record');
     same('OptionValue', $record['entity'], 'entity');
@@ -431,7 +431,7 @@ $cases = [
     same(1, $values['filter'], 'filter (kept out of "New Activity" menus)');
     same(TRUE, $values['is_reserved'], 'is_reserved');
     same(TRUE, $values['is_active'], 'is_active');
-    same([['API Key Changed', ['domain' => 'apikeytab']], ['The API key of the contact was generated, replaced or revoked.', ['domain' => 'apikeytab']]], World::$translations, 'translated strings');
+    same([['API Key Changed', ['domain' => 'apikeytab']], ['The API key of the contact was generated, replaced or revoked.', ['domain' => 'apikeytab']]], array_slice(World::$translations, 0, 2), 'translated strings');
   },
 ];
 

@@ -225,7 +225,7 @@ const CASE_SCRIPTS: Record<string, string[]> = {
     "token audit: nobody logged in (cv): the token's contact is the source",
     'token audit: other calls (APIv3 arrays, other entities and actions, no contact) record nothing',
     'token audit: a failing activity write is logged without the token, and the response is untouched',
-    'managed/TokenActivityType.mgd.php declares the activity type apikeytab_token_issued, reserved, out of the New Activity menus',
+    'managed/ActivityType.mgd.php declares the activity type apikeytab_token_issued, reserved, out of the New Activity menus',
   ],
 };
 

@@ -149,10 +149,12 @@ report([
     expect(!str_contains(json_encode(World::$log), substr(TOKEN, 7, 20)), 'without the token');
   },
 
-  'managed/TokenActivityType.mgd.php declares the activity type apikeytab_token_issued, reserved, out of the New Activity menus' => function (): void {
-    $records = require ROOT . '/managed/TokenActivityType.mgd.php';
-    same(1, count($records), 'one record');
-    [$type] = $records;
+  'managed/ActivityType.mgd.php declares the activity type apikeytab_token_issued, reserved, out of the New Activity menus' => function (): void {
+    $records = require ROOT . '/managed/ActivityType.mgd.php';
+    $types = array_values(array_filter($records, fn (array $record): bool => $record['params']['values']['name'] === TokenAudit::ACTIVITY_TYPE));
+    same(1, count($types), 'one record of the token type');
+    [$type] = $types;
+    same('OptionValue_activity_type_apikeytab_token_issued', $type['name'], 'managed name (as 1.1 installed it)');
     same(['OptionValue', 'unused', 4, ['option_group_id', 'name']], [$type['entity'], $type['cleanup'], $type['params']['version'], $type['params']['match']], 'managed OptionValue');
     $values = $type['params']['values'];
     same(['activity_type', TokenAudit::ACTIVITY_TYPE, 1, TRUE, TRUE], [$values['option_group_id.name'], $values['name'], $values['filter'], $values['is_reserved'], $values['is_active']], 'the type');

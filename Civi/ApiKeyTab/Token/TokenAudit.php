@@ -14,7 +14,7 @@ use Civi\Core\Service\AutoSubscriber;
  * call and its result can both be seen. The token itself is never read: its end is computed from
  * the call's ttl, as Create computes the JWT's exp (time() + ttl).
  *
- * Activity type ACTIVITY_TYPE (managed/TokenActivityType.mgd.php), not the audit trail's
+ * Activity type ACTIVITY_TYPE (managed/ActivityType.mgd.php), not the audit trail's
  * apikeytab_key_changed: a token leaves the key as it was, and the tab's "Last changed" is the
  * newest activity of that type.
  */
