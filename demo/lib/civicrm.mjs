@@ -472,7 +472,10 @@ const collator = new Intl.Collator('en', { sensitivity: 'base' });
  * @returns {(a: Record<string, unknown>, b: Record<string, unknown>) => number}
  */
 function ordering(orderBy, readableFields, aliases) {
-  if (orderBy === undefined) return () => 0;
+  // Without orderBy, MySQL answers in the order of the index it reads: with the default
+  // is_deleted = 0 that is index_is_deleted_sort_name, so sort_name (wire 26: "Standalone Admin"
+  // before "Default Organization").
+  if (orderBy === undefined) return (a, b) => collator.compare(String(a.sort_name ?? ''), String(b.sort_name ?? '')) || Number(a.id) - Number(b.id);
   if (!orderBy || typeof orderBy !== 'object' || Array.isArray(orderBy)) throw new Api4Error(500, 'Parameter "orderBy" must be an object.');
   const keys = Object.entries(orderBy).map(([field, direction]) => {
     if (direction !== 'ASC' && direction !== 'DESC') throw new Api4Error(500, `Invalid sort direction. Cannot order by ${field} ${direction}`);

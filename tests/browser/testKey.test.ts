@@ -89,9 +89,9 @@ describe('How to use this key', () => {
       body: new URLSearchParams([params.split(/=(.*)/s).slice(0, 2) as [string, string]]).toString(),
     });
     expect(response.status).toBe(200);
-    // The first contact of the site (the demo has the domain organization first, as CiviCRM does);
-    // the same call without the key is anonymous and answers no values at all (wire 19).
-    expect((await response.json()).values).toEqual([{ id: 1, display_name: 'Default Organization' }]);
+    // The site's first contact by sort_name, as CiviCRM answers without orderBy (wire 26); the same
+    // call without the key is anonymous and answers no values at all (wire 19).
+    expect((await response.json()).values).toEqual([{ id: 7, display_name: 'Integration 01' }]);
     const anonymous = await fetch(apiUrl, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', 'X-Requested-With': 'XMLHttpRequest' }, body: new URLSearchParams([params.split(/=(.*)/s).slice(0, 2) as [string, string]]).toString() });
     expect((await anonymous.json()).values).toEqual([]);
 
