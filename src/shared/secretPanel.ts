@@ -59,8 +59,15 @@ export abstract class SecretPanel<Busy extends string, Target extends string> {
       });
   }
 
-  /** Focus moves once AngularJS has updated the DOM, since the target may only appear then. */
+  /**
+   * Focus moves once AngularJS has updated the DOM, since the target may only appear then. When it
+   * is already there (a typed key refused in its own field), nothing waits: a Tab pressed before
+   * the deferred move would otherwise be undone.
+   */
   protected focus(target: Target): void {
-    this.$timeout(() => this.$element[0].querySelector<HTMLElement>(`[data-focus="${target}"]`)?.focus(), 0, false);
+    const selector = `[data-focus="${target}"]`;
+    const focused = document.activeElement;
+    if (focused && this.$element[0].contains(focused) && focused.matches(selector)) return;
+    this.$timeout(() => this.$element[0].querySelector<HTMLElement>(selector)?.focus(), 0, false);
   }
 }

@@ -1,4 +1,5 @@
 // Enter a key: for migrating an integration that already has one. Checked before anything is sent.
+import 'angular';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CiviDouble } from '../support/civiDouble';
 import { mountTab, type MountedTab } from '../support/mount';
@@ -22,6 +23,19 @@ describe('Enter a key', () => {
     expect(field.getAttribute('autocomplete')).toBe('off');
     expect(tab.buttons()).toContain('Save key');
     expect(tab.buttons()).not.toContain('Enter a key');
+  });
+
+  it('a key refused in its own field leaves a Tab pressed at once where it went', async () => {
+    tab = await openField({ hasKey: false, canView: true });
+    await tab.type('short-key');
+    const field = tab.field('API key');
+    expect(document.activeElement).toBe(field);
+    // Enter in the field, then Tab before AngularJS's deferred tasks run (a fast typist, a busy machine).
+    angular.element(tab.element).controller('crmApiKeyTab').saveTypedKey();
+    const save = tab.button('Save key');
+    save.focus();
+    await tab.advance(0);
+    expect(document.activeElement).toBe(save);
   });
 
   it.each([
